@@ -1,0 +1,25 @@
+"""ISS logistics scenario simulator: crew rotation and resupply margins under pad outages.
+
+>>> import sim
+>>> scenario = sim.load_scenario("scenarios/baseline.yaml")      # doctest: +SKIP
+>>> result = sim.simulate(scenario)                              # doctest: +SKIP
+>>> result.metrics["food.min_days_of_supply"]                    # doctest: +SKIP
+"""
+
+from sim._version import __version__
+from sim.errors import Problem, ScenarioError
+from sim.model import Scenario
+from sim.results import Result, simulate
+from sim.scenario import load_scenario, parse_scenario, scenario_digest
+
+__all__ = [
+    "Problem",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_digest",
+    "simulate",
+]

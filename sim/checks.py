@@ -1,0 +1,223 @@
+"""Cross-reference checks of a schema-valid scenario: ids that must exist and agree.
+
+Each check yields ``(loc, message)`` where ``loc`` is the key path into the scenario data
+(field names and list indexes), so the loader can point at the file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sim.dists import Dist
+from sim.model import Scenario
+
+__all__ = ["cross_check"]
+
+Found = tuple[tuple[Any, ...], str]
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    listing = ", ".join(names) if len(names) <= 12 else ", ".join(names[:12]) + ", ..."
+    return f"unknown {kind} {name!r}{hint} (known: {listing or 'none'})"
+
+
+def _duplicates(items: list[Any], where: tuple[Any, ...]) -> Iterator[Found]:
+    counts = Counter(item.id for item in items)
+    for i, item in enumerate(items):
+        if counts[item.id] > 1:
+            yield (*where, i, "id"), f"duplicate id {item.id!r}"
+
+
+def cross_check(sc: Scenario) -> list[Found]:
+    """Every cross-reference problem of ``sc`` (empty when it is consistent)."""
+    return [
+        *_check_ids(sc),
+        *_check_time(sc),
+        *_check_station(sc),
+        *_check_pads_vehicles(sc),
+        *_check_flights(sc),
+        *_check_uncertainty(sc),
+    ]
+
+
+def _check_ids(sc: Scenario) -> Iterator[Found]:
+    yield from _duplicates(sc.station.ports, ("station", "ports"))
+    yield from _duplicates(sc.station.consumables, ("station", "consumables"))
+    yield from _duplicates(sc.station.docked, ("station", "docked"))
+    yield from _duplicates(sc.pads, ("pads",))
+    yield from _duplicates(sc.vehicles, ("vehicles",))
+    yield from _duplicates(sc.flights, ("flights",))
+    docked = {d.id for d in sc.station.docked}
+    for i, f in enumerate(sc.flights):
+        if f.id in docked:
+            yield ("flights", i, "id"), f"id {f.id!r} is also a docked vehicle's id"
+
+
+def _check_time(sc: Scenario) -> Iterator[Found]:
+    if sc.horizon <= sc.epoch:
+        yield ("horizon",), f"horizon {sc.horizon} must be after epoch {sc.epoch}"
+
+
+def _in_window(sc: Scenario, when: Any, loc: tuple[Any, ...]) -> Iterator[Found]:
+    if sc.horizon <= sc.epoch:
+        return  # reported once by _check_time
+    t = sc.days(when)
+    if t < 0 or t > sc.horizon_days:
+        yield loc, f"{when} is outside the scenario's epoch..horizon ({sc.epoch}..{sc.horizon})"
+
+
+def _check_crew(
+    crew: Mapping[Any, int], vtype: Any, loc: tuple[Any, ...], what: str
+) -> Iterator[Found]:
+    total = sum(crew.values())
+    if total and vtype.role != "crew":
+        yield loc, f"{what} is a cargo vehicle ({vtype.id}) and cannot carry crew"
+    elif total > vtype.seats:
+        yield loc, f"crew of {total} is more than the {vtype.seats} seats of {vtype.id}"
+
+
+def _check_cargo(
+    sc: Scenario, cargo: dict[str, float], loc: tuple[Any, ...], capacity: float | None
+) -> Iterator[Found]:
+    known = {c.id for c in sc.station.consumables}
+    for key in cargo:
+        if key not in known:
+            yield (*loc, key), _unknown("consumable", key, known)
+    if capacity is not None and sum(cargo.values()) > capacity + 1e-9:
+        yield loc, f"cargo of {sum(cargo.values()):g} kg exceeds the capacity {capacity:g} kg"
+
+
+def _check_station(sc: Scenario) -> Iterator[Found]:
+    ids = sc.by_id()
+    for i, c in enumerate(sc.station.consumables):
+        if c.per_crew_day == 0 and c.fixed_per_day == 0:
+            yield ("station", "consumables", i), "per_crew_day and fixed_per_day are both 0"
+    taken: dict[str, str] = {}
+    for i, d in enumerate(sc.station.docked):
+        loc = ("station", "docked", i)
+        vtype = ids["vehicles"].get(d.vehicle)
+        if vtype is None:
+            yield (*loc, "vehicle"), _unknown("vehicle type", d.vehicle, ids["vehicles"])
+        if d.port not in ids["ports"]:
+            yield (*loc, "port"), _unknown("port", d.port, ids["ports"])
+        elif vtype is not None and d.port not in vtype.ports:
+            yield (*loc, "port"), f"{vtype.id} cannot use port {d.port!r} (it uses {vtype.ports})"
+        if d.port in taken:
+            yield (*loc, "port"), f"port {d.port!r} is already taken by {taken[d.port]!r}"
+        taken.setdefault(d.port, d.id)
+        if sc.days(d.docked) > 0:
+            yield (*loc, "docked"), f"{d.docked} is after the epoch {sc.epoch}"
+        if vtype is not None:
+            yield from _check_crew(d.crew, vtype, (*loc, "crew"), d.id)
+            if -sc.days(d.docked) > vtype.docked_life_days:
+                yield (
+                    (*loc, "docked"),
+                    (
+                        f"docked {-sc.days(d.docked):g} days before epoch, past the "
+                        f"{vtype.docked_life_days:g}-day docked life of {vtype.id}"
+                    ),
+                )
+        if d.undock is not None:
+            yield from _in_window(sc, d.undock, (*loc, "undock"))
+        if d.relieves is not None:
+            yield from _check_relief(sc, d.relieves, d.vehicle, (*loc, "relieves"), d.id)
+
+
+def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
+    ports = {p.id for p in sc.station.ports}
+    for i, pad in enumerate(sc.pads):
+        for j, outage in enumerate(pad.outages):
+            yield from _in_window(sc, outage.start, ("pads", i, "outages", j, "start"))
+    for i, v in enumerate(sc.vehicles):
+        for j, port in enumerate(v.ports):
+            if port not in ports:
+                yield ("vehicles", i, "ports", j), _unknown("port", port, ports)
+        if v.role == "crew" and v.seats < 1:
+            yield ("vehicles", i, "seats"), "a crew vehicle needs at least 1 seat"
+        yield from _check_cargo(sc, v.cargo, ("vehicles", i, "cargo"), v.capacity_kg)
+
+
+def _check_flights(sc: Scenario) -> Iterator[Found]:
+    ids = sc.by_id()
+    for i, f in enumerate(sc.flights):
+        loc = ("flights", i)
+        vtype = ids["vehicles"].get(f.vehicle)
+        if vtype is None:
+            yield (*loc, "vehicle"), _unknown("vehicle type", f.vehicle, ids["vehicles"])
+        for j, pad_id in enumerate(f.pads):
+            ploc = (*loc, "pad") if isinstance(f.pad, str) else (*loc, "pad", j)
+            pad = ids["pads"].get(pad_id)
+            if pad is None:
+                yield ploc, _unknown("pad", pad_id, ids["pads"])
+            elif vtype is not None and vtype.family not in pad.families:
+                yield (
+                    ploc,
+                    (
+                        f"pad {pad_id!r} cannot launch the {vtype.family!r} family of "
+                        f"{vtype.id} (it launches {', '.join(pad.families)})"
+                    ),
+                )
+        yield from _in_window(sc, f.launch, (*loc, "launch"))
+        if f.undock is not None:
+            yield from _in_window(sc, f.undock, (*loc, "undock"))
+            if sc.days(f.undock) <= sc.days(f.launch):
+                yield (*loc, "undock"), f"undock {f.undock} is not after launch {f.launch}"
+        if vtype is None:
+            continue
+        yield from _check_crew(f.crew, vtype, (*loc, "crew"), f.id)
+        if f.cargo is not None:
+            yield from _check_cargo(sc, f.cargo, (*loc, "cargo"), vtype.capacity_kg)
+        for j, port in enumerate(f.ports or []):
+            if port not in ids["ports"]:
+                yield (*loc, "ports", j), _unknown("port", port, ids["ports"])
+            elif port not in vtype.ports:
+                yield (*loc, "ports", j), f"{vtype.id} cannot use port {port!r}"
+        if f.relieves is not None:
+            yield from _check_relief(sc, f.relieves, f.vehicle, (*loc, "relieves"), f.id)
+    relieved = Counter(
+        r
+        for r in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights]
+        if r is not None
+    )
+    for i, f in enumerate(sc.flights):
+        if f.relieves is not None and relieved[f.relieves] > 1:
+            yield ("flights", i, "relieves"), f"{f.relieves!r} is relieved by more than one flight"
+
+
+def _check_relief(
+    sc: Scenario, target: str, vehicle: str, loc: tuple[Any, ...], me: str
+) -> Iterator[Found]:
+    ids = sc.by_id()
+    crafts = {**ids["docked"], **ids["flights"]}
+    if target == me:
+        yield loc, "a vehicle cannot relieve itself"
+        return
+    if target not in crafts:
+        yield loc, _unknown("flight or docked vehicle", target, crafts)
+        return
+    mine = ids["vehicles"].get(vehicle)
+    theirs = ids["vehicles"].get(crafts[target].vehicle)
+    if mine is not None and mine.role != "crew":
+        yield loc, f"only a crew vehicle relieves a crew; {vehicle} is a cargo vehicle"
+    elif theirs is not None and theirs.role != "crew":
+        yield loc, f"{target!r} is a cargo vehicle; only crew vehicles are relieved"
+
+
+def _check_uncertainty(sc: Scenario) -> Iterator[Found]:
+    if sc.uncertainty is None:
+        return
+    families = {v.family for v in sc.vehicles}
+    for fam in sc.uncertainty.launch_failures:
+        if fam not in families:
+            yield ("uncertainty", "launch_failures", fam), _unknown("family", fam, families)
+    targets = {v.id for v in sc.vehicles} | {f.id for f in sc.flights}
+    slips: dict[str, Dist] = sc.uncertainty.slip_days
+    for key in slips:
+        if key not in targets:
+            yield ("uncertainty", "slip_days", key), _unknown("flight or vehicle", key, targets)

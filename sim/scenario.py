@@ -1,0 +1,150 @@
+"""Load scenarios: YAML files (with ``extends`` chains and ``--set`` overrides) to a Scenario.
+
+Every problem is reported at once as ``FILE:LINE:COL: key.path: message`` through
+:class:`~sim.errors.ScenarioError`; no other exception escapes for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from sim.checks import cross_check
+from sim.errors import Problem, ScenarioError
+from sim.model import Scenario
+from sim.yamlsource import LDict, apply_override, describe_path, load_chain, locate, parse_yaml
+
+__all__ = ["load_scenario", "parse_scenario", "scenario_digest"]
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load a scenario file, resolve ``extends`` and apply ``PATH=VALUE`` overrides.
+
+    Raises ScenarioError listing every problem with its file, line, column and key path.
+    """
+    data, chain = load_chain(Path(path))
+    scenario = _build(data, overrides)
+    scenario._files = tuple(str(p) for p in chain)
+    scenario._file_sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return scenario
+
+
+def parse_scenario(text: str, label: str = "<string>", overrides: Sequence[str] = ()) -> Scenario:
+    """Parse a scenario from YAML text (no ``extends``); errors are located in ``label``."""
+    data = parse_yaml(text, label)
+    if not isinstance(data, LDict):
+        from sim.errors import Mark
+
+        raise ScenarioError([Problem(Mark(label, 1, 1), "", "a scenario must be a YAML mapping")])
+    if "extends" in data:
+        raise ScenarioError(
+            [Problem(data.key_marks["extends"], "extends", "extends needs a file: use load")]
+        )
+    return _build(data, overrides)
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """sha256 of the resolved scenario (after extends and overrides), canonical JSON."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _build(data: LDict, overrides: Sequence[str]) -> Scenario:
+    problems: list[Problem] = []
+    for i, text in enumerate(overrides, start=1):
+        try:
+            apply_override(data, text, i)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems + _schema_problems(data, exc)) from None
+    problems += [_problem(data, loc, msg) for loc, msg in cross_check(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _problem(data: Any, loc: Iterable[Any], message: str) -> Problem:
+    mark, found = locate(data, loc)
+    return Problem(mark, describe_path(found, data), message)
+
+
+def _schema_problems(data: LDict, exc: ValidationError) -> list[Problem]:
+    merged: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        mark, found = locate(data, loc)
+        message = _message(err, loc)
+        key = (mark, found)
+        if key in merged:
+            if message not in merged[key][1]:
+                merged[key][1].append(message)
+        else:
+            merged[key] = (mark, [message])
+    problems = []
+    for (_, found), (mark, messages) in merged.items():
+        problems.append(Problem(mark, describe_path(found, data), "; or ".join(messages)))
+    return problems
+
+
+def _message(err: Any, loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}"
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if kind not in {"value_error", "assertion_error"} and "input" in err:
+        shown = repr(err["input"])
+        msg += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+    return msg
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is Union or isinstance(tp, types.UnionType):
+        return [t for arg in typing.get_args(tp) for t in _unwrap(arg)]
+    return [tp]
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following ``loc`` from Scenario."""
+    current: list[Any] = [Scenario]
+    for seg in loc:
+        nxt: list[Any] = []
+        for tp in current:
+            for t in _unwrap(tp):
+                origin = typing.get_origin(t)
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    field = t.model_fields.get(str(seg))
+                    if field is not None:
+                        nxt.append(field.annotation)
+                elif origin is list and isinstance(seg, int):
+                    nxt.append(typing.get_args(t)[0])
+                elif origin is dict:
+                    nxt.append(typing.get_args(t)[1])
+        current = nxt
+    for tp in current:
+        for t in _unwrap(tp):
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                return list(t.model_fields)
+    return []

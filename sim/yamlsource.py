@@ -1,0 +1,349 @@
+"""YAML that remembers where things were written: loading, ``extends`` merging, ``--set``.
+
+Mappings load as :class:`LDict` and sequences as :class:`LList`; both keep the
+:class:`~sim.errors.Mark` of every key or item, so a problem found after merging a
+chain of ``extends`` files and overrides still points at the line that wrote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import Mark, Problem, ScenarioError
+
+__all__ = ["LDict", "LList", "apply_override", "describe_path", "load_chain", "locate"]
+
+
+class LDict(dict[Any, Any]):
+    """A YAML mapping with the mark of the mapping and of each of its keys."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[Any, Mark] = {}
+
+
+class LList(list[Any]):
+    """A YAML sequence with the mark of the sequence and of each of its items."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+
+class _Loader(yaml.SafeLoader):
+    file_label = "<string>"
+
+
+def _mark(loader: _Loader, node: yaml.Node) -> Mark:
+    return Mark(loader.file_label, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    loader.flatten_mapping(node)
+    out = LDict(_mark(loader, node))
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            mark = _mark(loader, key_node)
+            raise ScenarioError([Problem(mark, "", "a key must be a scalar")]) from None
+        if key in out:
+            raise ScenarioError(
+                [Problem(_mark(loader, key_node), str(key), "duplicate key in this mapping")]
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_marks[key] = _mark(loader, key_node)
+    return out
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LList:
+    out = LList(_mark(loader, node))
+    for item in node.value:
+        out.append(loader.construct_object(item, deep=True))
+        out.item_marks.append(_mark(loader, item))
+    return out
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date {node.value!r}: {exc}", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text into LDict/LList/scalars; syntax errors become a located problem."""
+    loader = _Loader(text)
+    loader.file_label = label
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        mark = Mark(label, m.line + 1, m.column + 1) if m else Mark(label, 1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ScenarioError([Problem(mark, "", f"not valid YAML: {what}")]) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise ScenarioError([Problem(Mark(label, 1, 1), "", f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _read_mapping(path: Path, label: str, via: Mark | None) -> LDict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        where = via or Mark(label, 1, 1)
+        raise ScenarioError([Problem(where, "", f"file not found: {path}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        where = via or Mark(label, 1, 1)
+        raise ScenarioError([Problem(where, "", f"cannot read {path}: {exc}")]) from None
+    data = parse_yaml(text, label)
+    if not isinstance(data, LDict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(
+            [Problem(Mark(label, 1, 1), "", f"a scenario must be a YAML mapping, this is {kind}")]
+        )
+    return data
+
+
+def load_chain(path: Path) -> tuple[LDict, list[Path]]:
+    """Load ``path`` and every file it ``extends`` (relative to itself), merged child-over-base.
+
+    Returns the merged mapping and the chain of files, the given one first.
+    """
+    chain: list[Path] = []
+    problems: list[Problem] = []
+    data = _load_one(path, str(path), None, chain, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return data, chain
+
+
+def _load_one(
+    path: Path, label: str, via: Mark | None, chain: list[Path], problems: list[Problem]
+) -> LDict:
+    resolved = path.resolve()
+    chain.append(resolved)
+    data = _read_mapping(path, label, via)
+    if "extends" not in data:
+        return data
+    ext = data.pop("extends")
+    ext_mark = data.key_marks.pop("extends")
+    if not isinstance(ext, str) or not ext:
+        problems.append(Problem(ext_mark, "extends", "expected the path of a scenario file"))
+        return data
+    base_path = path.parent / ext
+    if base_path.resolve() in chain:
+        cycle = " -> ".join(p.name for p in [*chain, base_path.resolve()])
+        problems.append(Problem(ext_mark, "extends", f"extends cycle: {cycle}"))
+        return data
+    base = _load_one(base_path, str(base_path), ext_mark, chain, problems)
+    merged: LDict = merge(base, data, (), problems)
+    return merged
+
+
+def _is_id_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(i, dict) and isinstance(i.get("id"), (str, int, float)) for i in value
+    )
+
+
+def merge(base: Any, over: Any, path: tuple[Any, ...], problems: list[Problem]) -> Any:
+    """Deep-merge ``over`` onto ``base``.
+
+    Mappings merge key by key; lists whose items all have an ``id`` merge item by item
+    (an item with ``remove: true`` deletes the inherited one); anything else is replaced.
+    """
+    if isinstance(base, LDict) and isinstance(over, LDict):
+        out = LDict(over.mark)
+        for key, value in base.items():
+            out[key] = value
+            out.key_marks[key] = base.key_marks[key]
+        for key, value in over.items():
+            out[key] = merge(base[key], value, (*path, key), problems) if key in base else value
+            out.key_marks[key] = over.key_marks[key]
+        return out
+    if isinstance(base, LList) and isinstance(over, LList) and _is_id_list(base) and over:
+        if not _is_id_list(over):
+            return over
+        out_list = LList(over.mark)
+        index = {item["id"]: i for i, item in enumerate(base)}
+        items: list[Any] = list(base)
+        marks: list[Mark | None] = list(base.item_marks)
+        for item, mark in zip(over, over.item_marks, strict=True):
+            i = index.get(item["id"])
+            if item.get("remove") is True:
+                if i is None:
+                    problems.append(
+                        Problem(mark, describe_path((*path, item["id"])), _no_item(item, index))
+                    )
+                else:
+                    items[i] = None
+                continue
+            if i is None:
+                index[item["id"]] = len(items)
+                items.append(item)
+                marks.append(mark)
+            else:
+                items[i] = merge(items[i], item, (*path, item["id"]), problems)
+                marks[i] = mark
+        for item, m in zip(items, marks, strict=True):
+            if item is not None and m is not None:
+                out_list.append(item)
+                out_list.item_marks.append(m)
+        return out_list
+    return over
+
+
+def _no_item(item: dict[Any, Any], index: dict[Any, int]) -> str:
+    return f"remove: nothing inherited has id {item['id']!r}{_did_you_mean(item['id'], index)}"
+
+
+def _did_you_mean(word: Any, choices: Iterable[Any]) -> str:
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _match_segment(node: Any, segs: list[str]) -> tuple[Any, int] | None:
+    """The child of ``node`` addressed by the longest prefix of ``segs`` (ids may hold dots)."""
+    for n in range(len(segs), 0, -1):
+        name = ".".join(segs[:n])
+        if isinstance(node, LDict) and name in node:
+            return name, n
+        if isinstance(node, LList):
+            for i, item in enumerate(node):
+                if isinstance(item, dict) and str(item.get("id")) == name:
+                    return i, n
+    if isinstance(node, LList) and segs[0].lstrip("-").isdigit():
+        i = int(segs[0])
+        if -len(node) <= i < len(node):
+            return i % len(node), 1
+    return None
+
+
+def apply_override(data: LDict, text: str, ordinal: int) -> None:
+    """Apply one ``PATH=VALUE`` override in place; VALUE is parsed as YAML.
+
+    List items are addressed by ``id`` or by index; a missing mapping key is created (the
+    schema then judges it). Problems are reported at ``--set:ORDINAL:COL``.
+    """
+    if "=" not in text:
+        raise ScenarioError(
+            [Problem(Mark("--set", ordinal, 1), text, "expected PATH=VALUE, e.g. seed=7")]
+        )
+    path_text, value_text = text.split("=", 1)
+    mark = Mark("--set", ordinal, len(path_text) + 2)
+    try:
+        value = parse_yaml(value_text, "--set")
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(mark, path_text, p.message) for p in exc.problems]) from None
+    _relabel(value, mark)
+    segs = path_text.strip().split(".")
+    if not path_text.strip() or any(not s for s in segs):
+        raise ScenarioError([Problem(Mark("--set", ordinal, 1), path_text, "empty key in path")])
+    node: Any = data
+    done: list[Any] = []
+    while segs:
+        found = _match_segment(node, segs)
+        if found is None:
+            if isinstance(node, LDict):
+                if len(segs) == 1:
+                    node[segs[0]] = value
+                    node.key_marks[segs[0]] = mark
+                    return
+                child = LDict(mark)
+                node[segs[0]] = child
+                node.key_marks[segs[0]] = mark
+                done.append(segs.pop(0))
+                node = child
+                continue
+            raise ScenarioError([Problem(mark, describe_path(tuple(done)), _no_child(node, segs))])
+        key, used = found
+        segs = segs[used:]
+        done.append(key)
+        if not segs:
+            node[key] = value
+            if isinstance(node, LDict):
+                node.key_marks[key] = mark
+            else:
+                node.item_marks[key] = mark
+            return
+        node = node[key]
+
+
+def _no_child(node: Any, segs: list[str]) -> str:
+    if isinstance(node, LList):
+        ids = [str(i.get("id")) for i in node if isinstance(i, dict) and "id" in i]
+        hint = _did_you_mean(segs[0], ids)
+        known = f" (ids: {', '.join(ids)})" if ids else f" (indexes 0..{len(node) - 1})"
+        return f"no item {segs[0]!r}{hint}{known}"
+    return f"cannot go into {segs[0]!r}: the value here is not a mapping or a list"
+
+
+def _relabel(value: Any, mark: Mark) -> None:
+    """Give every node of an override value the override's mark."""
+    if isinstance(value, LDict):
+        value.mark = mark
+        for k in value.key_marks:
+            value.key_marks[k] = mark
+        for v in value.values():
+            _relabel(v, mark)
+    elif isinstance(value, LList):
+        value.mark = mark
+        value.item_marks = [mark] * len(value)
+        for v in value:
+            _relabel(v, mark)
+
+
+def locate(data: Any, loc: Iterable[Any]) -> tuple[Mark, tuple[Any, ...]]:
+    """The mark of the deepest node of ``data`` along ``loc`` and the part of ``loc`` found.
+
+    Segments that are not in the data (such as pydantic's union-branch tags) are skipped.
+    """
+    mark: Mark = data.mark if isinstance(data, (LDict, LList)) else Mark("<input>", 1, 1)
+    node = data
+    found: list[Any] = []
+    for seg in loc:
+        if isinstance(node, LDict) and seg in node:
+            mark = node.key_marks.get(seg, mark)
+            node = node[seg]
+        elif isinstance(node, LList) and isinstance(seg, int) and 0 <= seg < len(node):
+            mark = node.item_marks[seg]
+            node = node[seg]
+        elif isinstance(node, dict) and seg in node:
+            node = node[seg]
+        else:
+            continue
+        found.append(seg)
+    return mark, tuple(found)
+
+
+def describe_path(loc: tuple[Any, ...], data: Any = None) -> str:
+    """Dotted key path; list items show their ``id`` when they have one (``flights.CRS-35``)."""
+    parts: list[str] = []
+    node = data
+    for seg in loc:
+        if isinstance(seg, int) and isinstance(node, list) and 0 <= seg < len(node):
+            item = node[seg]
+            parts.append(str(item["id"]) if isinstance(item, dict) and "id" in item else str(seg))
+            node = item
+            continue
+        parts.append(str(seg))
+        node = node.get(seg) if isinstance(node, dict) else None
+    return ".".join(parts)
