@@ -1,0 +1,372 @@
+"""The discrete-event engine: pads, flights, ports, crew and consumable stores in simpy.
+
+One simpy process per flight, per vehicle docked at epoch and per pad outage. Time is days
+since the scenario's epoch. Nothing ticks daily: stores are advanced from event to event
+and their threshold crossings are solved exactly (see :mod:`sim.stores`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import simpy
+
+from sim.model import Flight, Scenario, VehicleType
+from sim.rng import Streams
+from sim.stores import Store
+
+__all__ = ["Craft", "Engine", "PadState"]
+
+SEGMENTS = ("RS", "USOS")
+
+
+@dataclass
+class Craft:
+    """A vehicle of the run: a flight of the manifest or a vehicle docked at epoch."""
+
+    id: str
+    vtype: VehicleType
+    crew: dict[str, int]
+    cargo: dict[str, float]
+    ports: list[str]
+    planned_launch: float | None = None
+    pads: list[str] = field(default_factory=list)
+    stay_days: float | None = None
+    undock_at: float | None = None
+    relieves: str | None = None
+    launch: float | None = None
+    pad: str | None = None
+    failed: bool = False
+    arrive: float | None = None
+    dock: float | None = None
+    port: str | None = None
+    undock: float | None = None
+    forced: bool = False
+    relieved_at: float | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``docked``, ``failed``, ``launched`` (still on its way at the horizon) or
+        ``not_launched``."""
+        if self.failed:
+            return "failed"
+        if self.dock is not None:
+            return "docked"
+        return "launched" if self.launch is not None else "not_launched"
+
+
+class PadState:
+    """A pad's blocked intervals (outage + ready days) and its booked launch times."""
+
+    def __init__(self, pad_id: str, turnaround_days: float) -> None:
+        self.id = pad_id
+        self.turnaround = turnaround_days
+        self.blocked: list[tuple[float, float]] = []
+        self.bookings: list[float] = []
+
+    def earliest(self, t: float) -> float:
+        """The first time >= ``t`` outside every blocked interval and at least the
+        turnaround away from every booked launch."""
+        x = t
+        moved = True
+        while moved:
+            moved = False
+            for a, b in self.blocked:
+                if a <= x < b:
+                    x, moved = b, True
+            i = bisect.bisect_left(self.bookings, x - self.turnaround)
+            while i < len(self.bookings) and self.bookings[i] < x + self.turnaround:
+                x, moved = self.bookings[i] + self.turnaround, True
+                i += 1
+        return x
+
+    def book(self, t: float) -> None:
+        bisect.insort(self.bookings, t)
+
+    def cancel(self, t: float) -> None:
+        self.bookings.pop(bisect.bisect_left(self.bookings, t))
+
+
+class Engine:
+    """One run of a scenario. Build it, call :meth:`run`, then read its state."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.sc = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        self.streams = Streams(self.seed)
+        self.random = scenario.uncertainty is not None
+        self.env = simpy.Environment()
+        self.horizon = scenario.horizon_days
+        self.handover = scenario.rules.handover_days
+        self.events: list[tuple[float, str, str, str]] = []
+        self.rows: list[tuple[float, ...]] = []
+        self._post_row_at = -math.inf
+        self.crew = dict.fromkeys(SEGMENTS, 0)
+        self.seats = 0
+        self.stores = {
+            c.id: Store(c.id, c.initial_kg(), c.per_crew_day, c.fixed_per_day, c.reserve_days)
+            for c in scenario.station.consumables
+        }
+        self.pads = {p.id: PadState(p.id, p.turnaround_days) for p in scenario.pads}
+        self.outages: dict[str, list[tuple[float, float]]] = {p.id: [] for p in scenario.pads}
+        self.grounded: dict[str, float] = {}
+        self.occupant: dict[str, str | None] = {p.id: None for p in scenario.station.ports}
+        self.waiters: list[tuple[simpy.Event, list[str]]] = []
+        self.crafts: dict[str, Craft] = {}
+        self.relief: dict[str, simpy.Event] = {}
+        self.processed = 0
+        self._setup()
+
+    # -- set-up ------------------------------------------------------------------------
+    def _setup(self) -> None:
+        sc = self.sc
+        vtypes = {v.id: v for v in sc.vehicles}
+        for pad in sc.pads:
+            state = self.pads[pad.id]
+            for j, outage in enumerate(pad.outages):
+                start = sc.days(outage.start)
+                u = self.streams.uniform(f"repair/{pad.id}/{j}")
+                repair = outage.repair_days.sample(u)
+                self.outages[pad.id].append((start, repair))
+                state.blocked.append((start, start + repair + pad.ready_days))
+                self.env.process(self._outage(pad.id, start, repair))
+        for rel in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights]:
+            if rel is not None:
+                self.relief[rel] = self.env.event()
+        for d in sc.station.docked:
+            vt = vtypes[d.vehicle]
+            craft = Craft(
+                d.id, vt, {str(k): n for k, n in d.crew.items()}, {}, [d.port], relieves=d.relieves
+            )
+            craft.dock = craft.arrive = sc.days(d.docked)
+            craft.port = d.port
+            craft.stay_days = d.stay_days
+            craft.undock_at = None if d.undock is None else sc.days(d.undock)
+            self.crafts[d.id] = craft
+            self.occupant[d.port] = d.id
+            if d.relieves is not None:
+                self.relief[d.relieves].succeed(craft.dock)
+            self._board(craft)
+            self.env.process(self._stay(craft))
+        for f in sc.flights:
+            self.crafts[f.id] = craft = self._flight_craft(f, vtypes[f.vehicle])
+            self.env.process(self._flight(craft))
+        self._record_change(0.0)
+
+    def _flight_craft(self, f: Flight, vt: VehicleType) -> Craft:
+        planned = self.sc.days(f.launch)
+        craft = Craft(
+            f.id,
+            vt,
+            {str(k): n for k, n in f.crew.items()},
+            dict(vt.cargo if f.cargo is None else f.cargo),
+            list(f.ports or vt.ports),
+            planned_launch=planned,
+            pads=f.pads,
+            stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
+            relieves=f.relieves,
+        )
+        if f.undock is not None:
+            # an undock date keeps the planned stay length if the flight slips
+            craft.stay_days = self.sc.days(f.undock) - planned - vt.transit_days
+        return craft
+
+    # -- processes ---------------------------------------------------------------------
+    def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
+        yield self.env.timeout(start)
+        self._log("pad_down", pad_id, f"repair {repair:g} days")
+        yield self.env.timeout(repair)
+        self._log("pad_up", pad_id, "")
+
+    def _flight(self, c: Craft) -> Generator[Any, Any, None]:
+        env = self.env
+        assert c.planned_launch is not None
+        ready = c.planned_launch + self._slip(c)
+        yield env.timeout(ready)
+        family = c.vtype.family
+        while True:
+            not_before = max(env.now, self.grounded.get(family, -math.inf))
+            pad, t = min(
+                ((p, self.pads[p].earliest(not_before)) for p in c.pads), key=lambda x: x[1]
+            )
+            self.pads[pad].book(t)
+            yield env.timeout(t - env.now)
+            if self.grounded.get(family, -math.inf) > env.now:
+                self.pads[pad].cancel(t)  # grounded while waiting: queue again
+                continue
+            break
+        c.launch, c.pad = env.now, pad
+        if self.random and self.streams.uniform(f"launch/{c.id}") < self._p_fail(c):
+            c.failed = True
+            stand_down = self._stand_down(c)
+            self.grounded[family] = max(self.grounded.get(family, 0.0), env.now + stand_down)
+            self._log("launch_failure", c.id, f"{pad}; {family} grounded {stand_down:g} days")
+            return
+        self._log("launch", c.id, pad)
+        yield env.timeout(c.vtype.transit_days)
+        c.arrive = env.now
+        free = [p for p in c.ports if self.occupant[p] is None]
+        if free:
+            c.port = free[0]
+        else:
+            wake = env.event()
+            self.waiters.append((wake, c.ports))
+            self._log("port_wait", c.id, "no free port")
+            c.port = yield wake
+        self.occupant[c.port] = c.id
+        c.dock = env.now
+        self._record_change(env.now)
+        for cid, kg in c.cargo.items():
+            self.stores[cid].deliver(env.now, kg)
+        self._board(c)
+        self._log("dock", c.id, c.port)
+        self._record_change(env.now, after=True)
+        if c.relieves is not None:
+            ev = self.relief[c.relieves]
+            if not ev.triggered:
+                ev.succeed(env.now)
+        yield from self._stay(c)
+
+    def _stay(self, c: Craft) -> Generator[Any, Any, None]:
+        env = self.env
+        assert c.dock is not None
+        life_end = c.dock + c.vtype.docked_life_days
+        planned = self._planned_end(c)
+        if c.vtype.role == "crew" and c.id in self.relief:
+            wait_life = env.timeout(max(0.0, life_end - env.now))
+            yield self.relief[c.id] | wait_life
+            if self.relief[c.id].triggered:
+                relieved_at = cast(float, self.relief[c.id].value)  # the reliever's dock day
+                c.relieved_at = relieved_at
+                leave = relieved_at + self.handover
+                if planned is not None:
+                    leave = max(leave, planned)
+            else:
+                leave, c.forced = life_end, True
+        else:
+            leave = life_end if planned is None else planned
+            c.forced = c.vtype.role == "crew" and leave >= life_end
+        c.forced = c.forced and sum(c.crew.values()) > 0
+        leave = min(leave, life_end)
+        if leave > env.now:
+            yield env.timeout(leave - env.now)
+        self._undock(c)
+
+    def _undock(self, c: Craft) -> None:
+        env = self.env
+        self._record_change(env.now)
+        c.undock = env.now
+        assert c.port is not None
+        self.occupant[c.port] = None
+        for seg, n in c.crew.items():
+            self.crew[seg] -= n
+        if c.vtype.role == "crew":
+            self.seats -= c.vtype.seats
+        self._set_crew(env.now)
+        self._log("forced_return" if c.forced else "undock", c.id, c.port)
+        self._record_change(env.now, after=True)
+        for i, (wake, ports) in enumerate(self.waiters):
+            if c.port in ports:
+                del self.waiters[i]
+                self.occupant[c.port] = "(reserved)"
+                wake.succeed(c.port)
+                break
+
+    # -- helpers -----------------------------------------------------------------------
+    def _planned_end(self, c: Craft) -> float | None:
+        if c.undock_at is not None:
+            return c.undock_at
+        if c.stay_days is not None and c.dock is not None:
+            return c.dock + c.stay_days
+        return None
+
+    def _board(self, c: Craft) -> None:
+        for seg, n in c.crew.items():
+            self.crew[seg] += n
+        if c.vtype.role == "crew":
+            self.seats += c.vtype.seats
+        self._set_crew(self.env.now)
+
+    def _set_crew(self, t: float) -> None:
+        total = sum(self.crew.values())
+        for store in self.stores.values():
+            store.set_crew(t, total)
+
+    def _slip(self, c: Craft) -> float:
+        if not self.random:
+            return 0.0
+        assert self.sc.uncertainty is not None
+        slips = self.sc.uncertainty.slip_days
+        dist = slips.get(c.id) or slips.get(c.vtype.id)
+        return 0.0 if dist is None else dist.sample(self.streams.uniform(f"slip/{c.id}"))
+
+    def _p_fail(self, c: Craft) -> float:
+        assert self.sc.uncertainty is not None
+        fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
+        if fam is not None and fam.failure_probability is not None:
+            return fam.failure_probability
+        return 1.0 - c.vtype.reliability
+
+    def _stand_down(self, c: Craft) -> float:
+        assert self.sc.uncertainty is not None
+        fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
+        if fam is None:
+            return 0.0
+        return fam.stand_down_days.sample(self.streams.uniform(f"standdown/{c.id}"))
+
+    def _log(self, kind: str, subject: str, detail: str) -> None:
+        self.events.append((self.env.now, kind, subject, detail))
+
+    def _advance_stores(self, t: float) -> None:
+        """Advance every store to ``t``, logging each reserve/zero crossing at its exact time."""
+        stores = self.stores.values()
+        while True:
+            first: tuple[float, str, str] | None = None
+            for s in stores:
+                nxt = s.next_crossing()
+                if nxt is not None and nxt[0] < t and (first is None or nxt[0] < first[0]):
+                    first = (nxt[0], nxt[1], s.id)
+            if first is None:
+                break
+            tc, kind, sid = first
+            for s in stores:
+                s.advance(tc)
+            self.events.append((tc, "below_reserve" if kind == "reserve" else "depleted", sid, ""))
+            self._row(tc)
+        for s in stores:
+            s.advance(t)
+
+    def _record_change(self, t: float, after: bool = False) -> None:
+        """Write a time-series row at ``t``: before a change (``after=False``) the state
+        reached by use since the last event; after it, the new state (one row per time)."""
+        self._advance_stores(t)
+        if after and self._post_row_at == t:
+            self.rows.pop()
+        elif not after and self.rows and self.rows[-1][0] == t:
+            return
+        self._row(t)
+        if after:
+            self._post_row_at = t
+
+    def _row(self, t: float) -> None:
+        values: list[float] = [t, self.crew["RS"], self.crew["USOS"], self.seats]
+        for s in self.stores.values():
+            values.append(s.level)
+            values.append(s.dos())
+        self.rows.append(tuple(values))
+
+    def run(self) -> Engine:
+        """Run to the horizon; stores and crew are advanced to the horizon at the end."""
+        env, horizon = self.env, self.horizon
+        step, peek = env.step, env.peek
+        n = 0
+        while peek() < horizon:
+            step()
+            n += 1
+        self.processed = n
+        self._record_change(horizon, after=True)
+        return self

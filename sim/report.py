@@ -1,0 +1,56 @@
+"""Human-readable text for results (the CLI prints what this returns)."""
+
+from __future__ import annotations
+
+from sim.results import Result
+
+__all__ = ["run_summary"]
+
+
+def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str:
+    """A short summary of one run: margins, crew gaps, forced returns, biggest slips."""
+    m, sc = result.metrics, result.scenario
+    lines = [f"{sc.name}: {sc.epoch} to {sc.horizon}, seed {result.seed}"]
+    lines.append("")
+    width = max([len(c.id) for c in sc.station.consumables] + [10])
+    lines.append(
+        f"  {'consumable':<{width}}  {'min days':>9}  {'on':<10}  "
+        f"{'reserve':>7}  {'first below reserve':<19}  depleted"
+    )
+    for c in sc.station.consumables:
+        low = m[f"{c.id}.min_days_of_supply"]
+        low_s = "-" if low is None else f"{low:9.1f}"
+        lines.append(
+            f"  {c.id:<{width}}  {low_s:>9}  {m[f'{c.id}.min_date'] or '-':<10}  "
+            f"{c.reserve_days:>7g}  {m[f'{c.id}.first_below_reserve_date'] or 'never':<19}  "
+            f"{m[f'{c.id}.depleted_date'] or 'never'}"
+        )
+    lines.append("")
+    lines.append(
+        f"  crew: RS uncrewed {m['crew.rs_uncrewed_days']:g} days, USOS uncrewed "
+        f"{m['crew.usos_uncrewed_days']:g} days, station uncrewed "
+        f"{m['crew.station_uncrewed_days']:g} days; minimum on board "
+        f"{m['crew.min_on_board']}; longest stay {m['crew.max_stay_days']:g} days"
+    )
+    forced = [e[2] for e in result.events if e[1] == "forced_return"]
+    lines.append(
+        f"  forced returns (docked-life limit, no relief): {m['crew.forced_returns']}"
+        + (f" ({', '.join(forced)})" if forced else "")
+    )
+    slipped = sorted((f for f in result.flights if f["slip_days"]), key=lambda f: -f["slip_days"])[
+        :top
+    ]
+    if slipped:
+        lines.append("  flights that slipped most:")
+        for f in slipped:
+            lines.append(
+                f"    {f['id']:<20} {f['planned_launch']} -> {f['launch']}  "
+                f"(+{f['slip_days']:g} days, {f['outcome']})"
+            )
+    lost = [f["id"] for f in result.flights if f["outcome"] in ("failed", "not_launched")]
+    if lost:
+        lines.append(f"  failed or not launched by the horizon: {', '.join(lost)}")
+    if out_dir:
+        lines.append("")
+        lines.append(f"  wrote {out_dir}/ (summary.json, timeseries.csv, flights.csv, events.csv)")
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Consumable levels as piecewise-linear functions of time, with exact threshold crossings.
+
+Between two events a store's use rate (kg/day) is constant, so its level falls linearly and
+its days of supply ``D = level / rate`` falls with slope exactly -1. Reserve and zero
+crossings are therefore solved in closed form, never found by stepping through days.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["Store"]
+
+INF = math.inf
+EPS_DAYS = 1e-9
+"""Crossings closer than this (days, ~0.1 ms) are taken as happening now."""
+
+
+class Store:
+    """One consumable's stock (kg) with its statistics, advanced event to event.
+
+    Call :meth:`next_crossing` before :meth:`advance` to learn the first time in between
+    at which days of supply reach the reserve line or the level reaches zero.
+    """
+
+    __slots__ = (
+        "below_days",
+        "consumed",
+        "delivered",
+        "depleted_at",
+        "first_below_at",
+        "fixed_per_day",
+        "id",
+        "initial",
+        "level",
+        "min_at",
+        "min_dos",
+        "per_crew_day",
+        "rate",
+        "reserve_days",
+        "shortfall",
+        "t",
+    )
+
+    def __init__(
+        self,
+        cid: str,
+        initial_kg: float,
+        per_crew_day: float,
+        fixed_per_day: float,
+        reserve_days: float,
+        crew: int = 0,
+        t: float = 0.0,
+    ) -> None:
+        self.id = cid
+        self.initial = self.level = float(initial_kg)
+        self.per_crew_day = per_crew_day
+        self.fixed_per_day = fixed_per_day
+        self.reserve_days = reserve_days
+        self.t = t
+        self.rate = crew * per_crew_day + fixed_per_day
+        self.delivered = self.consumed = self.shortfall = self.below_days = 0.0
+        self.depleted_at: float | None = None
+        self.first_below_at: float | None = None
+        self.min_dos = INF
+        self.min_at = t
+        self._note_min(self.dos(), t)
+
+    def dos(self) -> float:
+        """Days of supply now: level / rate (infinite when nothing is used)."""
+        return self.level / self.rate if self.rate > 0 else INF
+
+    def _note_min(self, value: float, t: float) -> None:
+        if value < self.min_dos:
+            self.min_dos, self.min_at = value, t
+        if value < self.reserve_days and self.first_below_at is None:
+            self.first_below_at = t
+
+    def next_crossing(self) -> tuple[float, str] | None:
+        """(time, kind) of the next reserve or zero crossing at the current rate, if any.
+
+        ``kind`` is ``"reserve"`` (days of supply falls below the reserve) or ``"depleted"``.
+        """
+        if self.rate <= 0 or self.level <= 0:
+            return None
+        dos = self.level / self.rate
+        if dos > self.reserve_days + EPS_DAYS:
+            return self.t + dos - self.reserve_days, "reserve"
+        if dos > EPS_DAYS:
+            return self.t + dos, "depleted"
+        return None
+
+    def advance(self, t: float) -> None:
+        """Use the stock from the last event time up to ``t`` (days)."""
+        dt = t - self.t
+        if dt <= 0:
+            return
+        r = self.rate
+        if r > 0:
+            dos0 = self.level / r
+            # time below the reserve line in (self.t, t]: D(s) = dos0 - (s - self.t)
+            self.below_days += max(0.0, dt - max(0.0, dos0 - self.reserve_days))
+            if dos0 - self.reserve_days < dt and self.first_below_at is None:
+                self.first_below_at = self.t + max(0.0, dos0 - self.reserve_days)
+            if self.level > 0 and dos0 <= dt + EPS_DAYS:
+                self.depleted_at = self.t + dos0 if self.depleted_at is None else self.depleted_at
+                self.consumed += self.level
+                self.shortfall += r * max(0.0, dt - dos0)
+                self._note_min(0.0, self.t + dos0)
+                self.level = 0.0
+            elif self.level > 0:
+                used = r * dt
+                self.consumed += used
+                self.level -= used
+                self._note_min(dos0 - dt, t)
+            else:
+                self.shortfall += r * dt
+        self.t = t
+
+    def deliver(self, t: float, kg: float) -> None:
+        """Add ``kg`` at time ``t``."""
+        self.advance(t)
+        self.level += kg
+        self.delivered += kg
+
+    def set_crew(self, t: float, crew: int) -> None:
+        """Change the number of people using this stock at time ``t``."""
+        self.advance(t)
+        self.rate = crew * self.per_crew_day + self.fixed_per_day
+        self._note_min(self.dos(), t)
