@@ -22,6 +22,7 @@ from sim.stores import Store
 __all__ = ["Craft", "Engine", "PadState"]
 
 SEGMENTS = ("RS", "USOS")
+_EPS = 1e-9  # days: times closer than this are the same time
 
 
 @dataclass
@@ -78,8 +79,11 @@ class PadState:
             for a, b in self.blocked:
                 if a <= x < b:
                     x, moved = b, True
-            i = bisect.bisect_left(self.bookings, x - self.turnaround)
-            while i < len(self.bookings) and self.bookings[i] < x + self.turnaround:
+            # a booking b conflicts when |x - b| < turnaround (with a tolerance, so that
+            # x = b + turnaround is never taken back by rounding)
+            gap = self.turnaround - _EPS
+            i = bisect.bisect_right(self.bookings, x - gap)
+            while i < len(self.bookings) and self.bookings[i] < x + gap:
                 x, moved = self.bookings[i] + self.turnaround, True
                 i += 1
         return x

@@ -1,0 +1,118 @@
+"""The shipped scenarios: they load, run, keep the engine's invariants, and make sense."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, shipped_scenarios
+
+import sim
+
+SCENARIOS = shipped_scenarios()
+REPAIR_VARIANTS = sorted(
+    (int(m.group(1)), p)
+    for p in SCENARIOS
+    if (m := re.fullmatch(r"site31-repair-(\d+)d\.yaml", p.name))
+)
+
+
+@cache
+def run(path: Path) -> sim.Result:
+    return sim.simulate(sim.load_scenario(path))
+
+
+def test_the_expected_scenarios_are_shipped() -> None:
+    names = {p.name for p in SCENARIOS}
+    for n in (30, 60, 96, 120, 180, 270, 365, 540, 730):
+        assert f"site31-repair-{n}d.yaml" in names
+    for name in (
+        "baseline.yaml",
+        "dragon-advanced.yaml",
+        "site31-2y-dragon-advanced.yaml",
+        "vostochny-progress.yaml",
+        "actual-2026.yaml",
+    ):
+        assert name in names
+    listed = (ROOT / "scenarios" / "README.md").read_text()
+    for p in SCENARIOS:
+        assert p.name in listed, f"{p.name} is not described in scenarios/README.md"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_invariants(path: Path) -> None:
+    res = run(path)
+    sc, m = res.scenario, res.metrics
+    # mass balance of every consumable
+    for c in sc.station.consumables:
+        balance = c.initial_kg() + m[f"{c.id}.delivered_kg"] - m[f"{c.id}.consumed_kg"]
+        assert balance == pytest.approx(m[f"{c.id}.end_kg"], abs=1e-5)
+        assert m[f"{c.id}.end_kg"] >= 0
+    # crew on board never exceeds the seats of the docked crew vehicles
+    assert (res.series["crew"] <= res.series["seats"]).all()
+    # two vehicles never share a port
+    occupant = {d.port: d.id for d in sc.station.docked}
+    for _, kind, subject, port in res.events:
+        if kind == "dock":
+            assert occupant.get(port) is None, f"{subject} docked at busy {port}"
+            occupant[port] = subject
+        elif kind in ("undock", "forced_return"):
+            assert occupant.get(port) == subject
+            occupant[port] = None
+    # launches from one pad are never closer than its turnaround
+    for pad in sc.pads:
+        times = sorted(
+            e[0]
+            for e in res.events
+            if e[1] in ("launch", "launch_failure") and e[3].split(";")[0] == pad.id
+        )
+        assert all(b - a >= pad.turnaround_days - 1e-6 for a, b in itertools.pairwise(times))
+    # every scenario is deterministic: no uncertainty section in the shipped what-ifs
+    assert sc.uncertainty is None or path.name.startswith("baseline-uncertain")
+
+
+def test_scenario_numbers_cite_sources() -> None:
+    """Every shipped file says where its numbers come from or what it assumes."""
+    for path in SCENARIOS:
+        text = path.read_text()
+        assert "source:" in text or "assumption:" in text, path.name
+
+
+def test_actual_2026_derives_progress_ms33_launch_from_the_repair_alone() -> None:
+    path = ROOT / "scenarios" / "actual-2026.yaml"
+    res = run(path)
+    flight = next(f for f in res.scenario.flights if f.id == "Progress MS-33")
+    assert flight.launch < date(2026, 1, 1), "MS-33 must keep a pre-incident planned date"
+    launched = date.fromisoformat(res.metrics["flight.Progress MS-33.launch_date"])
+    assert abs((launched - date(2026, 3, 22)).days) <= 7
+
+
+def test_longer_repairs_never_improve_margins_or_crew() -> None:
+    assert len(REPAIR_VARIANTS) >= 9
+    results = [run(p).metrics for _, p in REPAIR_VARIANTS]
+    consumables = [c.id for c in run(REPAIR_VARIANTS[0][1]).scenario.station.consumables]
+    for short, long in itertools.pairwise(results):
+        for c in consumables:
+            assert long[f"{c}.min_days_of_supply"] <= short[f"{c}.min_days_of_supply"] + 1e-6
+            assert long[f"{c}.shortfall_kg"] >= short[f"{c}.shortfall_kg"] - 1e-6
+        assert long["crew.rs_uncrewed_days"] >= short["crew.rs_uncrewed_days"]
+        assert long["crew.station_uncrewed_days"] >= short["crew.station_uncrewed_days"]
+        assert long["crew.forced_returns"] >= short["crew.forced_returns"]
+
+
+def test_thirty_day_repair_crosses_no_reserve() -> None:
+    m = run(ROOT / "scenarios" / "site31-repair-30d.yaml").metrics
+    for c in run(ROOT / "scenarios" / "site31-repair-30d.yaml").scenario.station.consumables:
+        assert m[f"{c.id}.first_below_reserve_date"] is None, c.id
+
+
+def test_variants_only_override_the_baseline() -> None:
+    for path in SCENARIOS:
+        if path.name == "baseline.yaml":
+            continue
+        head = path.read_text()
+        assert re.search(r"^extends:\s*\S+\.yaml", head, re.M), path.name
