@@ -8,6 +8,7 @@ and their threshold crossings are solved exactly (see :mod:`sim.stores`).
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -109,8 +110,10 @@ class Engine:
         self.events: list[tuple[float, str, str, str]] = []
         self.rows: list[tuple[float, ...]] = []
         self._post_row_at = -math.inf
+        self._cross_at = -math.inf  # earliest pending store crossing (cache)
         self.crew = dict.fromkeys(SEGMENTS, 0)
         self.seats = 0
+        self._crew_total = 0
         self.stores = {
             c.id: Store(c.id, c.initial_kg(), c.per_crew_day, c.fixed_per_day, c.reserve_days)
             for c in scenario.station.consumables
@@ -159,7 +162,7 @@ class Engine:
         for f in sc.flights:
             self.crafts[f.id] = craft = self._flight_craft(f, vtypes[f.vehicle])
             self.env.process(self._flight(craft))
-        self._record_change(0.0)
+        self._end_change(0.0)
 
     def _flight_craft(self, f: Flight, vt: VehicleType) -> Craft:
         planned = self.sc.days(f.launch)
@@ -194,9 +197,11 @@ class Engine:
         family = c.vtype.family
         while True:
             not_before = max(env.now, self.grounded.get(family, -math.inf))
-            pad, t = min(
-                ((p, self.pads[p].earliest(not_before)) for p in c.pads), key=lambda x: x[1]
-            )
+            pad, t = "", math.inf
+            for p in c.pads:  # the first pad that allows the earliest launch
+                tp = self.pads[p].earliest(not_before)
+                if tp < t:
+                    pad, t = p, tp
             self.pads[pad].book(t)
             yield env.timeout(t - env.now)
             if self.grounded.get(family, -math.inf) > env.now:
@@ -223,12 +228,12 @@ class Engine:
             c.port = yield wake
         self.occupant[c.port] = c.id
         c.dock = env.now
-        self._record_change(env.now)
+        self._begin_change(env.now)
         for cid, kg in c.cargo.items():
             self.stores[cid].deliver(env.now, kg)
         self._board(c)
         self._log("dock", c.id, c.port)
-        self._record_change(env.now, after=True)
+        self._end_change(env.now)
         if c.relieves is not None:
             ev = self.relief[c.relieves]
             if not ev.triggered:
@@ -262,17 +267,17 @@ class Engine:
 
     def _undock(self, c: Craft) -> None:
         env = self.env
-        self._record_change(env.now)
         c.undock = env.now
         assert c.port is not None
         self.occupant[c.port] = None
-        for seg, n in c.crew.items():
-            self.crew[seg] -= n
-        if c.vtype.role == "crew":
-            self.seats -= c.vtype.seats
-        self._set_crew(env.now)
         self._log("forced_return" if c.forced else "undock", c.id, c.port)
-        self._record_change(env.now, after=True)
+        if c.vtype.role == "crew":  # a cargo vehicle leaving changes no series value
+            self._begin_change(env.now)
+            for seg, n in c.crew.items():
+                self.crew[seg] -= n
+            self.seats -= c.vtype.seats
+            self._set_crew(env.now)
+            self._end_change(env.now)
         for i, (wake, ports) in enumerate(self.waiters):
             if c.port in ports:
                 del self.waiters[i]
@@ -296,7 +301,10 @@ class Engine:
         self._set_crew(self.env.now)
 
     def _set_crew(self, t: float) -> None:
-        total = sum(self.crew.values())
+        total = self.crew["RS"] + self.crew["USOS"]
+        if total == self._crew_total:
+            return
+        self._crew_total = total
         for store in self.stores.values():
             store.set_crew(t, total)
 
@@ -325,18 +333,24 @@ class Engine:
     def _log(self, kind: str, subject: str, detail: str) -> None:
         self.events.append((self.env.now, kind, subject, detail))
 
+    def _next_crossing(self) -> tuple[float, str, str]:
+        """(time, kind, store id) of the earliest pending reserve/zero crossing."""
+        first = (math.inf, "", "")
+        for s in self.stores.values():
+            nxt = s.next_crossing()
+            if nxt is not None and nxt[0] < first[0]:
+                first = (nxt[0], nxt[1], s.id)
+        return first
+
     def _advance_stores(self, t: float) -> None:
-        """Advance every store to ``t``, logging each reserve/zero crossing at its exact time."""
+        """Advance every store to ``t``, logging each reserve/zero crossing at its exact time
+        (with a time-series row there)."""
         stores = self.stores.values()
-        while True:
-            first: tuple[float, str, str] | None = None
-            for s in stores:
-                nxt = s.next_crossing()
-                if nxt is not None and nxt[0] < t and (first is None or nxt[0] < first[0]):
-                    first = (nxt[0], nxt[1], s.id)
-            if first is None:
+        while self._cross_at < t:
+            tc, kind, sid = self._next_crossing()
+            if tc >= t:
+                self._cross_at = tc
                 break
-            tc, kind, sid = first
             for s in stores:
                 s.advance(tc)
             self.events.append((tc, "below_reserve" if kind == "reserve" else "depleted", sid, ""))
@@ -344,17 +358,20 @@ class Engine:
         for s in stores:
             s.advance(t)
 
-    def _record_change(self, t: float, after: bool = False) -> None:
-        """Write a time-series row at ``t``: before a change (``after=False``) the state
-        reached by use since the last event; after it, the new state (one row per time)."""
+    def _begin_change(self, t: float) -> None:
+        """Before changing stores or crew at ``t``: use stock up to ``t`` and write the row
+        of the state reached (unless a row at ``t`` exists)."""
         self._advance_stores(t)
-        if after and self._post_row_at == t:
+        if not (self.rows and self.rows[-1][0] == t):
+            self._row(t)
+
+    def _end_change(self, t: float) -> None:
+        """After a change at ``t``: write (or rewrite) the row of the new state."""
+        if self._post_row_at == t:
             self.rows.pop()
-        elif not after and self.rows and self.rows[-1][0] == t:
-            return
         self._row(t)
-        if after:
-            self._post_row_at = t
+        self._post_row_at = t
+        self._cross_at = -math.inf  # levels or rates changed: look again
 
     def _row(self, t: float) -> None:
         values: list[float] = [t, self.crew["RS"], self.crew["USOS"], self.seats]
@@ -368,9 +385,18 @@ class Engine:
         env, horizon = self.env, self.horizon
         step, peek = env.step, env.peek
         n = 0
-        while peek() < horizon:
-            step()
-            n += 1
+        # The run allocates many short-lived objects and frees no cycles that matter before
+        # it ends; pausing the cyclic GC keeps the cost per event flat as runs grow.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while peek() < horizon:
+                step()
+                n += 1
+        finally:
+            if was_enabled:
+                gc.enable()
         self.processed = n
-        self._record_change(horizon, after=True)
+        self._begin_change(horizon)
+        self._end_change(horizon)
         return self
