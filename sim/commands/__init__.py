@@ -1,0 +1,51 @@
+"""One module per ``iss-sim`` subcommand; each has ``register(subparsers)`` and a handler.
+
+Handlers take the parsed arguments and return an :class:`ExitCode`; they print only
+through :func:`out` and :func:`err`, and raise :class:`UserError` (one line) or
+:class:`~sim.errors.ScenarioError` for bad input, which ``sim.cli.main`` reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from enum import IntEnum
+
+__all__ = ["ExitCode", "UserError", "add_set", "err", "out"]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of every subcommand."""
+
+    OK = 0
+    CHANGED = 1
+    """compare/check: something moved beyond tolerance."""
+    BAD_INPUT = 2
+    """unusable input: a scenario, a folder or an argument."""
+    INTERRUPTED = 130
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def out(text: str) -> None:
+    """Write a line to stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def err(text: str) -> None:
+    """Write a line (or lines) to stderr."""
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def add_set(p: argparse.ArgumentParser) -> None:
+    """Add the repeatable ``--set PATH=VALUE`` scenario override option."""
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value, e.g. pads.baikonur-31.outages.0.repair_days=120 "
+        "(list items by id or index; VALUE is YAML); repeatable",
+    )

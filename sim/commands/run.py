@@ -1,0 +1,35 @@
+"""``iss-sim run SCENARIO``: simulate one scenario and write its result folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from sim.commands import ExitCode, add_set, out
+from sim.report import run_summary
+from sim.results import simulate
+from sim.scenario import load_scenario
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("run", help="simulate a scenario and write its result folder")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("-o", "--output", metavar="DIR", help="default: results/<scenario name>/")
+    add_set(p)
+    p.add_argument("--seed", type=int, help="run seed (default: the scenario's seed)")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> ExitCode:
+    sc = load_scenario(args.scenario, args.set)
+    result = simulate(sc, seed=args.seed)
+    folder = Path(args.output) if args.output else Path("results") / sc.name
+    result.write(folder)
+    if args.json:
+        out(json.dumps(result.metrics, indent=2))
+    else:
+        out(run_summary(result, str(folder)))
+    return ExitCode.OK

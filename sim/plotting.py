@@ -1,0 +1,95 @@
+"""Shared chart style: colour-blind-safe colours, dated axes, figure creation and saving.
+
+Every chart function in the package takes an optional matplotlib ``ax`` and returns the
+figure; this module gives them one look. Import matplotlib only through here so that the
+headless Agg backend is chosen when no display exists.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "OKABE_ITO",
+    "Axes",
+    "Figure",
+    "color_for",
+    "date_axis",
+    "new_axes",
+    "save",
+    "to_dates",
+]
+
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+"""Okabe & Ito's colour-blind-safe palette."""
+
+SEGMENT_COLORS = {"RS": "#D55E00", "USOS": "#0072B2"}
+RESERVE_COLOR = "#7f7f7f"
+OUTAGE_COLOR = "#E69F00"
+
+
+def color_for(i: int) -> str:
+    """The i-th palette colour (cycling)."""
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def to_dates(epoch: date, days: Any) -> np.ndarray:
+    """Days since ``epoch`` (array-like) as numpy datetime64 values for plotting."""
+    start = np.datetime64(datetime(epoch.year, epoch.month, epoch.day), "s")
+    seconds = np.round(np.asarray(days, dtype=float) * 86400.0).astype("int64")
+    return start + seconds.astype("timedelta64[s]")
+
+
+def day_to_datetime(epoch: date, day: float) -> datetime:
+    """One day offset as a datetime."""
+    return datetime(epoch.year, epoch.month, epoch.day) + timedelta(days=float(day))
+
+
+def new_axes(ax: Axes | None = None, size: tuple[float, float] = (10, 5.5)) -> tuple[Figure, Axes]:
+    """Use ``ax`` (and its figure) or make a new figure of ``size`` inches."""
+    if ax is not None:
+        fig = ax.figure
+        assert isinstance(fig, Figure)
+        return fig, ax
+    fig, new = plt.subplots(figsize=size, layout="constrained")
+    return fig, new
+
+
+def date_axis(ax: Axes) -> None:
+    """Readable month ticks on a date x axis, light grid."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(True, axis="both", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def save(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
+    """Save ``fig`` (format from the suffix: .png or .svg) and close it."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
