@@ -80,9 +80,9 @@ def new_axes(ax: Axes | None = None, size: tuple[float, float] = (10, 5.5)) -> t
 
 def date_axis(ax: Axes) -> None:
     """Readable month ticks on a date x axis, light grid."""
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     ax.grid(True, axis="both", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
 
