@@ -155,6 +155,7 @@ class Engine:
             craft.undock_at = None if d.undock is None else sc.days(d.undock)
             self.crafts[d.id] = craft
             self.occupant[d.port] = d.id
+            self.events.append((0.0, "on_station", d.id, d.port))
             if d.relieves is not None:
                 self.relief[d.relieves].succeed(craft.dock)
             self._board(craft)

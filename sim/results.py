@@ -64,6 +64,7 @@ class Result:
             "version": __version__,
             "epoch": sc.epoch.isoformat(),
             "horizon": sc.horizon.isoformat(),
+            "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
             "metrics": self.metrics,
         }
 
