@@ -31,9 +31,13 @@ _STD_NORMAL = NormalDist()
 def _finite(x: Any, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise ValueError(f"{what} must be a number, got {x!r}")
-    if not math.isfinite(x):
+    try:
+        value = float(x)
+    except OverflowError:
+        raise ValueError(f"{what} must be finite, got a {len(str(x))}-digit number") from None
+    if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {x!r}")
-    return float(x)
+    return value
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Cross references (ids that must exist) are checked in :mod:`sim.checks`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -188,7 +188,7 @@ class Flight(_Cited):
 
     id: Id
     vehicle: Id
-    pad: Id | list[Id]
+    pad: Id | Annotated[list[Id], Field(min_length=1)]
     launch: Instant
     ports: list[Id] | None = Field(None, description="ports to use, preferred first")
     cargo: dict[str, Kg] | None = Field(None, description="kg by consumable; vehicle default")
@@ -267,9 +267,8 @@ class Scenario(_Cited):
         start = datetime(self.epoch.year, self.epoch.month, self.epoch.day)
         if not isinstance(when, datetime):
             when = datetime(when.year, when.month, when.day)
-        elif when.tzinfo is not None:
-            when = when.astimezone(timezone.utc).replace(tzinfo=None)
-        return (when - start).total_seconds() / 86400.0
+        offset = when.utcoffset() or timedelta(0)  # timedelta arithmetic cannot overflow
+        return ((when.replace(tzinfo=None) - start) - offset).total_seconds() / 86400.0
 
     @property
     def horizon_days(self) -> float:

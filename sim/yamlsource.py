@@ -8,6 +8,7 @@ chain of ``extends`` files and overrides still points at the line that wrote it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,14 @@ class LDict(dict[Any, Any]):
         super().__init__()
         self.mark = mark
         self.key_marks: dict[Any, Mark] = {}
+        self.duplicates: list[tuple[Any, Mark]] = []
+
+    def shallow_copy(self) -> LDict:
+        """A new mapping with the same items and marks (children are shared)."""
+        out = LDict(self.mark)
+        out.update(self)
+        out.key_marks = dict(self.key_marks)
+        return out
 
 
 class LList(list[Any]):
@@ -35,6 +44,13 @@ class LList(list[Any]):
         super().__init__()
         self.mark = mark
         self.item_marks: list[Mark] = []
+
+    def shallow_copy(self) -> LList:
+        """A new sequence with the same items and marks (children are shared)."""
+        out = LList(self.mark)
+        out.extend(self)
+        out.item_marks = list(self.item_marks)
+        return out
 
 
 class _Loader(yaml.SafeLoader):
@@ -46,19 +62,23 @@ def _mark(loader: _Loader, node: yaml.Node) -> Mark:
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - explicit  # flatten puts pairs from `<<:` merges first
     out = LDict(_mark(loader, node))
-    for key_node, value_node in node.value:
+    written: set[Any] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
         except TypeError:
             mark = _mark(loader, key_node)
             raise ScenarioError([Problem(mark, "", "a key must be a scalar")]) from None
-        if key in out:
-            raise ScenarioError(
-                [Problem(_mark(loader, key_node), str(key), "duplicate key in this mapping")]
-            )
+        if i >= merged:  # explicit keys override merged ones, but not each other
+            if key in written:
+                out.duplicates.append((key, _mark(loader, key_node)))
+                continue
+            written.add(key)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_marks[key] = _mark(loader, key_node)
     return out
@@ -91,7 +111,7 @@ def parse_yaml(text: str, label: str) -> Any:
     loader = _Loader(text)
     loader.file_label = label
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         mark = Mark(label, m.line + 1, m.column + 1) if m else Mark(label, 1, 1)
@@ -99,26 +119,61 @@ def parse_yaml(text: str, label: str) -> Any:
         raise ScenarioError([Problem(mark, "", f"not valid YAML: {what}")]) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError([Problem(Mark(label, 1, 1), "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError(
+            [Problem(Mark(label, 1, 1), "", "not valid YAML: nested too deeply")]
+        ) from None
     finally:
         loader.dispose()
+    duplicates = list(_duplicates(data, (), data, set()))
+    if duplicates:
+        raise ScenarioError(duplicates)
+    return data
+
+
+def _duplicates(node: Any, path: tuple[Any, ...], root: Any, seen: set[int]) -> Any:
+    """Problems for keys written twice in one mapping, with their full key path.
+
+    Nodes shared through YAML aliases are visited once (no alias-bomb blow-up)."""
+    if not isinstance(node, (LDict, LList)) or id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, LDict):
+        for key, mark in node.duplicates:
+            yield Problem(mark, describe_path((*path, key), root), "duplicate key in this mapping")
+        for key, value in node.items():
+            yield from _duplicates(value, (*path, key), root, seen)
+    elif isinstance(node, LList):
+        for i, value in enumerate(node):
+            yield from _duplicates(value, (*path, i), root, seen)
 
 
 def _read_mapping(path: Path, label: str, via: Mark | None) -> LDict:
+    key = "extends" if via else ""
+    except_where = via or Mark(label, 1, 1)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        where = via or Mark(label, 1, 1)
-        raise ScenarioError([Problem(where, "", f"file not found: {path}")]) from None
+        raise ScenarioError([Problem(except_where, key, f"file not found: {path}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        where = via or Mark(label, 1, 1)
-        raise ScenarioError([Problem(where, "", f"cannot read {path}: {exc}")]) from None
+        raise ScenarioError([Problem(except_where, key, f"cannot read {path}: {exc}")]) from None
     data = parse_yaml(text, label)
     if not isinstance(data, LDict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else _kind(data)
         raise ScenarioError(
             [Problem(Mark(label, 1, 1), "", f"a scenario must be a YAML mapping, this is {kind}")]
         )
     return data
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return f"a {type(value).__name__}"
 
 
 def load_chain(path: Path) -> tuple[LDict, list[Path]]:
@@ -230,7 +285,7 @@ def _match_segment(node: Any, segs: list[str]) -> tuple[Any, int] | None:
             for i, item in enumerate(node):
                 if isinstance(item, dict) and str(item.get("id")) == name:
                     return i, n
-    if isinstance(node, LList) and segs[0].lstrip("-").isdigit():
+    if isinstance(node, LList) and re.fullmatch(r"-?[0-9]+", segs[0]):
         i = int(segs[0])
         if -len(node) <= i < len(node):
             return i % len(node), 1
@@ -277,6 +332,9 @@ def apply_override(data: LDict, text: str, ordinal: int) -> None:
         key, used = found
         segs = segs[used:]
         done.append(key)
+        if segs and isinstance(node[key], (LDict, LList)):
+            # copy on write: YAML aliases share nodes, an override must change one place
+            node[key] = node[key].shallow_copy()
         if not segs:
             node[key] = value
             if isinstance(node, LDict):
