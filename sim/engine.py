@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import simpy
 
+from sim.dists import Dist
 from sim.model import Flight, Scenario, VehicleType
 from sim.rng import Streams
 from sim.stores import Store
@@ -50,6 +51,12 @@ class Craft:
     forced: bool = False
     relieved_at: float | None = None
 
+    def fresh(self) -> Craft:
+        """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""
+        craft = Craft.__new__(Craft)
+        craft.__dict__.update(self.__dict__)
+        return craft
+
     @property
     def outcome(self) -> str:
         """``docked``, ``failed``, ``launched`` (still on its way at the horizon) or
@@ -59,6 +66,65 @@ class Craft:
         if self.dock is not None:
             return "docked"
         return "launched" if self.launch is not None else "not_launched"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every run of a scenario starts from, computed once per scenario."""
+
+    outages: list[tuple[str, int, float, Dist, float]]
+    relieved: list[str]
+    docked: list[Craft]
+    flights: list[Craft]
+
+
+def _plan(sc: Scenario) -> _Plan:
+    cached = sc._engine_plan
+    # keyed by identity: a model_copy() carries private attributes but is another object
+    if cached is not None and cached[0] == id(sc):
+        return cast(_Plan, cached[1])
+    vtypes = {v.id: v for v in sc.vehicles}
+    outages = [
+        (pad.id, j, sc.days(o.start), o.repair_days, pad.ready_days)
+        for pad in sc.pads
+        for j, o in enumerate(pad.outages)
+    ]
+    relieved = [
+        r for r in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights] if r
+    ]
+    docked = []
+    for d in sc.station.docked:
+        crew = {str(k): n for k, n in d.crew.items()}
+        craft = Craft(d.id, vtypes[d.vehicle], crew, {}, [d.port], relieves=d.relieves)
+        craft.dock = craft.arrive = sc.days(d.docked)
+        craft.port = d.port
+        craft.stay_days = d.stay_days
+        craft.undock_at = None if d.undock is None else sc.days(d.undock)
+        docked.append(craft)
+    plan = _Plan(
+        outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
+    )
+    sc._engine_plan = (id(sc), plan)
+    return plan
+
+
+def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
+    planned = sc.days(f.launch)
+    craft = Craft(
+        f.id,
+        vt,
+        {str(k): n for k, n in f.crew.items()},
+        dict(vt.cargo if f.cargo is None else f.cargo),
+        list(f.ports or vt.ports),
+        planned_launch=planned,
+        pads=f.pads,
+        stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
+        relieves=f.relieves,
+    )
+    if f.undock is not None:
+        # an undock date keeps the planned stay length if the flight slips
+        craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
+    return craft
 
 
 class PadState:
@@ -130,58 +196,28 @@ class Engine:
 
     # -- set-up ------------------------------------------------------------------------
     def _setup(self) -> None:
-        sc = self.sc
-        vtypes = {v.id: v for v in sc.vehicles}
-        for pad in sc.pads:
-            state = self.pads[pad.id]
-            for j, outage in enumerate(pad.outages):
-                start = sc.days(outage.start)
-                u = self.streams.uniform(f"repair/{pad.id}/{j}")
-                repair = outage.repair_days.sample(u)
-                self.outages[pad.id].append((start, repair))
-                state.blocked.append((start, start + repair + pad.ready_days))
-                self.env.process(self._outage(pad.id, start, repair))
-        for rel in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights]:
-            if rel is not None:
-                self.relief[rel] = self.env.event()
-        for d in sc.station.docked:
-            vt = vtypes[d.vehicle]
-            craft = Craft(
-                d.id, vt, {str(k): n for k, n in d.crew.items()}, {}, [d.port], relieves=d.relieves
-            )
-            craft.dock = craft.arrive = sc.days(d.docked)
-            craft.port = d.port
-            craft.stay_days = d.stay_days
-            craft.undock_at = None if d.undock is None else sc.days(d.undock)
-            self.crafts[d.id] = craft
-            self.occupant[d.port] = d.id
-            self.events.append((0.0, "on_station", d.id, d.port))
-            if d.relieves is not None:
-                self.relief[d.relieves].succeed(craft.dock)
+        plan = _plan(self.sc)
+        for pad_id, j, start, dist, ready in plan.outages:
+            repair = dist.sample(self.streams.uniform(f"repair/{pad_id}/{j}"))
+            self.outages[pad_id].append((start, repair))
+            self.pads[pad_id].blocked.append((start, start + repair + ready))
+            self.env.process(self._outage(pad_id, start, repair))
+        for rel in plan.relieved:
+            self.relief[rel] = self.env.event()
+        for template in plan.docked:
+            craft = template.fresh()
+            assert craft.port is not None and craft.dock is not None
+            self.crafts[craft.id] = craft
+            self.occupant[craft.port] = craft.id
+            self.events.append((0.0, "on_station", craft.id, craft.port))
+            if craft.relieves is not None:
+                self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
             self.env.process(self._stay(craft))
-        for f in sc.flights:
-            self.crafts[f.id] = craft = self._flight_craft(f, vtypes[f.vehicle])
+        for template in plan.flights:
+            self.crafts[template.id] = craft = template.fresh()
             self.env.process(self._flight(craft))
         self._end_change(0.0)
-
-    def _flight_craft(self, f: Flight, vt: VehicleType) -> Craft:
-        planned = self.sc.days(f.launch)
-        craft = Craft(
-            f.id,
-            vt,
-            {str(k): n for k, n in f.crew.items()},
-            dict(vt.cargo if f.cargo is None else f.cargo),
-            list(f.ports or vt.ports),
-            planned_launch=planned,
-            pads=f.pads,
-            stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
-            relieves=f.relieves,
-        )
-        if f.undock is not None:
-            # an undock date keeps the planned stay length if the flight slips
-            craft.stay_days = self.sc.days(f.undock) - planned - vt.transit_days
-        return craft
 
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:

@@ -251,6 +251,7 @@ class Scenario(_Cited):
 
     _files: tuple[str, ...] = PrivateAttr(default=())
     _file_sha256: str | None = PrivateAttr(default=None)
+    _engine_plan: Any = PrivateAttr(default=None)  # sim.engine's per-scenario cache
 
     @property
     def files(self) -> tuple[str, ...]:

