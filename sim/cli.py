@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sim._version import __version__
 from sim.commands import ExitCode, UserError, err
+from sim.commands import plot as plot_cmd
 from sim.commands import run as run_cmd
 from sim.commands import schema as schema_cmd
 from sim.commands import validate as validate_cmd
@@ -15,7 +16,12 @@ from sim.errors import ScenarioError
 
 __all__ = ["ExitCode", "UserError", "build_parser", "main"]
 
-COMMANDS = [validate_cmd, schema_cmd, run_cmd]
+COMMANDS = [
+    validate_cmd,
+    schema_cmd,
+    run_cmd,
+    plot_cmd,
+]
 """Subcommand modules, in the order ``--help`` lists them."""
 
 

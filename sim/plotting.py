@@ -8,6 +8,7 @@ headless Agg backend is chosen when no display exists.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 __all__ = [
     "OKABE_ITO",
@@ -30,7 +32,10 @@ __all__ = [
     "color_for",
     "date_axis",
     "new_axes",
+    "new_grid",
+    "outside_legend",
     "save",
+    "to_date",
     "to_dates",
 ]
 
@@ -93,3 +98,26 @@ def save(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
+
+
+def new_grid(nrows: int, ncols: int, size: tuple[float, float]) -> tuple[Figure, list[Axes]]:
+    """A new figure of ``size`` inches with an ``nrows`` x ``ncols`` grid of axes sharing x,
+    the axes listed row by row."""
+    fig, grid = plt.subplots(nrows, ncols, figsize=size, sharex=True, layout="constrained")
+    return fig, list(np.atleast_1d(grid).ravel())
+
+
+def to_date(epoch: date, day: float) -> Any:
+    """One day offset as a numpy datetime64, for text and spans on a date axis."""
+    return to_dates(epoch, [day])[0]
+
+
+def outside_legend(ax: Axes, handles: list[Any] | None = None, notes: Iterable[str] = ()) -> None:
+    """The legend (of ``handles``, default the labelled artists) outside the axes on the
+    right, ending with ``notes``: lines of text with no symbol."""
+    if handles is None:
+        handles = ax.get_legend_handles_labels()[0]
+    handles = [*handles, *(Line2D([], [], ls="none", label=note) for note in notes)]
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False
+    )

@@ -11,7 +11,7 @@ import json
 import math
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -68,10 +68,17 @@ class Result:
             "metrics": self.metrics,
         }
 
-    def write(self, out_dir: str | Path) -> Path:
+    def write(self, out_dir: str | Path, extra: Callable[[Path], object] | None = None) -> Path:
         """Write summary.json, timeseries.csv, flights.csv and events.csv into ``out_dir``,
-        atomically: the folder is replaced whole or not at all."""
-        return write_atomically(Path(out_dir), self._write_files)
+        atomically: the folder is replaced whole or not at all. ``extra(folder)``, if
+        given, adds more files (charts) to the folder before it is put in place."""
+
+        def fill(d: Path) -> None:
+            self._write_files(d)
+            if extra is not None:
+                extra(d)
+
+        return write_atomically(Path(out_dir), fill)
 
     def _write_files(self, d: Path) -> None:
         text = json.dumps(self.summary(), indent=2, sort_keys=False, allow_nan=False)

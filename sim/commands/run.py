@@ -12,6 +12,8 @@ from sim.report import run_summary
 from sim.results import simulate
 from sim.scenario import load_scenario
 
+CHART_FORMATS = ("png", "svg")
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("run", help="simulate a scenario and write its result folder")
@@ -20,6 +22,14 @@ def register(sub: Any) -> None:
     add_set(p)
     p.add_argument("--seed", type=int, help="run seed (default: the scenario's seed)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument(
+        "--plot",
+        action="store_true",
+        help="also write the charts margin, crew and timeline into the result folder",
+    )
+    p.add_argument(
+        "--format", choices=CHART_FORMATS, help="chart file format (default png; implies --plot)"
+    )
     p.set_defaults(handler=handle)
 
 
@@ -27,9 +37,18 @@ def handle(args: argparse.Namespace) -> ExitCode:
     sc = load_scenario(args.scenario, args.set)
     result = simulate(sc, seed=args.seed)
     folder = Path(args.output) if args.output else Path("results") / sc.name
-    result.write(folder)
+    fmt = args.format or "png"
+    plot = args.plot or args.format is not None
+    if plot:
+        from sim.plots import write_run_charts  # matplotlib is imported only when needed
+
+        result.write(folder, extra=lambda d: write_run_charts(result, d, fmt))
+    else:
+        result.write(folder)
     if args.json:
         out(json.dumps(result.metrics, indent=2))
     else:
         out(run_summary(result, str(folder)))
+        if plot:
+            out(f"  charts: margin.{fmt}, crew.{fmt}, timeline.{fmt}")
     return ExitCode.OK

@@ -1,0 +1,451 @@
+"""Briefing charts of a run: supply margin, crew on board, timeline, and a comparison overlay.
+
+Each chart takes a :class:`~sim.rundata.RunData` or a :class:`~sim.results.Result` and an
+optional matplotlib ``ax``, and returns the figure. Dates are UTC; days of supply are
+days at the current crew and usage; ``inf`` (nothing consumed) is drawn off the top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from sim.plotting import (
+    OKABE_ITO,
+    OUTAGE_COLOR,
+    RESERVE_COLOR,
+    SEGMENT_COLORS,
+    Axes,
+    Figure,
+    date_axis,
+    new_axes,
+    new_grid,
+    outside_legend,
+    save,
+    to_date,
+    to_dates,
+)
+from sim.results import Result
+from sim.rundata import RunData, as_run
+
+__all__ = [
+    "DAYS_CAP",
+    "crew_chart",
+    "margin_chart",
+    "overlay_chart",
+    "timeline_chart",
+    "write_overlay_charts",
+    "write_run_charts",
+]
+
+DAYS_CAP = 365.0
+"""Days-of-supply axes stop at this or twice the median value, whichever is larger (with a
+note), when a margin is larger: spikes do not squash the range near the reserve."""
+
+LINE_COLORS = [c for c in OKABE_ITO if c not in (OUTAGE_COLOR, "#F0E442")]
+"""Palette for data lines: Okabe-Ito without the outage orange and the pale yellow."""
+LINE_STYLES: list[Any] = ["-", (0, (6, 2)), (0, (6, 2, 1.5, 2)), (0, (1.5, 1.5))]
+CARGO_COLOR = "#009E73"
+AT_START_COLOR = "#999999"
+FAILURE_COLOR = "#D55E00"
+_HEADROOM = 1.16  # axis top over data top: room for the event rug above the data
+
+AnyRun = RunData | Result
+
+
+def margin_chart(
+    run: AnyRun, ax: Axes | None = None, consumables: Sequence[str] | None = None
+) -> Figure:
+    """Days of supply of each consumable against the date, with reserve line(s), pad
+    outages shaded, launches/dockings/failures marked and the first reserve breach noted."""
+    r = as_run(run)
+    ids = _check_ids(r, consumables)
+    fig, ax = new_axes(ax)
+    x = to_dates(r.epoch, r.series["day"])
+    reserves = {c: r.reserve_days[c] for c in ids}
+    top, notes = _days_scale([r.series[f"{c}_days"] for c in ids], list(reserves.values()))
+    colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(ids)}
+    for i, c in enumerate(ids):  # dashes keep coinciding lines (same days of supply) visible
+        y = r.series[f"{c}_days"]
+        ax.plot(x, _shown(y, top), color=colors[c], lw=1.8, ls=LINE_STYLES[i % 4], label=c,
+                gid=f"days:{c}")  # fmt: skip
+    _reserve_lines(ax, r, reserves, colors)
+    _shade_outages(ax, r)
+    _event_rug(ax, r)
+    _annotate_breach(ax, r, ids, colors)
+    _mark_infinite(ax, r, ids, top)
+    _finish(ax, r, top * _HEADROOM, "days of supply", f"{r.scenario}: days of supply", notes)
+    return fig
+
+
+def crew_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
+    """People on board stacked by segment (RS, USOS), the docked lifeboat seats as a line,
+    forced returns marked, pad outages shaded."""
+    r = as_run(run)
+    fig, ax = new_axes(ax)
+    s = r.series
+    x = to_dates(r.epoch, s["day"])
+    ax.stackplot(x, s["crew_RS"], s["crew_USOS"], labels=["RS crew", "USOS crew"], alpha=0.9,
+                 colors=[SEGMENT_COLORS["RS"], SEGMENT_COLORS["USOS"]], lw=0, zorder=2)  # fmt: skip
+    ax.plot(x, s["crew"], color="#333333", lw=0.8, label="_total", gid="crew_total")
+    ax.plot(x, s["seats"], color="black", lw=2, ls="--", label="lifeboat seats", gid="seats")
+    short = s["crew"] > s["seats"]
+    if short.any():
+        ax.fill_between(
+            x, s["seats"], s["crew"], where=short, color="none", hatch="xxx",
+            edgecolor=FAILURE_COLOR, lw=0, label="crew without a seat",
+        )  # fmt: skip
+    top = max(float(np.max(s["crew"])), float(np.max(s["seats"])), 1.0) + 1.5
+    forced = [(t, who) for t, kind, who, _ in r.events if kind == "forced_return"]
+    for i, (t, who) in enumerate(forced):
+        when = to_date(r.epoch, t)
+        ax.axvline(when, color="black", ls=":", lw=1.2, label="forced return" if i == 0 else "_")
+        ax.text(when, top * 0.97, f" {who} forced home", rotation=90, va="top", fontsize=8)
+    _shade_outages(ax, r)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _finish(ax, r, top, "people on board", f"{r.scenario}: crew on board")
+    return fig
+
+
+def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
+    """One row per pad (outages shaded, launches as ticks) and per port (occupancy bars,
+    labelled by flight where the bar is wide enough)."""
+    r = as_run(run)
+    pads, visits = r.pads(), r.port_visits()
+    ports = sorted({port for port, *_ in visits})
+    rows = [f"pad {p}" for p in pads] + [f"port {p}" for p in ports]
+    fig, ax = new_axes(ax, size=(11.0, max(3.0, 0.36 * len(rows) + 1.6)))
+    row = {name: i for i, name in enumerate(rows)}
+    day: Any = np.timedelta64(86400, "s")
+    labels: list[tuple[Any, float, float]] = []  # (text, start day, end day)
+
+    def label(y: int, start: float, end: float, text: str) -> None:
+        at = to_date(r.epoch, max(start, 0.0) + 2.0)
+        labels.append((ax.text(at, y, text, va="center", fontsize=7.5, clip_on=True), start, end))
+
+    def bar(y: int, start: float, end: float, face: str, **kw: Any) -> None:
+        ax.broken_barh(
+            [(to_date(r.epoch, start), (end - start) * day)], (y - 0.36, 0.72), facecolor=face, **kw
+        )
+
+    for pad, start, end, detail in r.outages():
+        bar(row[f"pad {pad}"], start, end, OUTAGE_COLOR, alpha=0.55, hatch="//", edgecolor="none")
+        label(row[f"pad {pad}"], start, end, f"down ({detail})")
+    for kind, marker, color in (("launch", "|", "black"), ("launch_failure", "X", FAILURE_COLOR)):
+        for pad in pads:
+            t = [e[0] for e in r.events if e[1] == kind and e[3].split(";")[0] == pad]
+            ax.plot(to_dates(r.epoch, t), [row[f"pad {pad}"]] * len(t), ls="none",
+                    marker=marker, ms=11 if marker == "|" else 8, mew=1.5, color=color)  # fmt: skip
+    kinds = _vehicle_kinds(r)
+    for port, who, start, end, forced in visits:
+        y, color = row[f"port {port}"], kinds.get(who, AT_START_COLOR)
+        bar(y, start, end, color, alpha=0.4, edgecolor=color, lw=1)
+        label(y, start, end, who)
+        if forced:
+            ax.plot([to_date(r.epoch, end)], [y - 0.36], marker="X", ms=8, color="black", ls="none")
+    for who, arrived, docked in r.waits():
+        y = row[f"port {next(p for p, w, *_ in visits if w == who)}"]
+        ax.plot(to_dates(r.epoch, [arrived, docked]), [y + 0.47] * 2, color="black", ls=":", lw=1.5)
+    ax.set_yticks(range(len(rows)), rows, fontsize=8.5)
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    if pads and ports:
+        ax.axhline(len(pads) - 0.5, color="#555555", lw=0.8)
+    outside_legend(ax, _timeline_legend(r, {kinds.get(v[1], AT_START_COLOR) for v in visits}))
+    _finish(ax, r, None, None, f"{r.scenario}: pads and ports", legend=False)
+    _drop_overflowing_labels(fig, ax, r, labels)
+    return fig
+
+
+def overlay_chart(
+    runs: Sequence[AnyRun], consumable: str | None = None, ax: Axes | None = None
+) -> Figure:
+    """Days of supply of ``consumable`` for several runs on the same axes, labelled by
+    scenario. Without a consumable: small multiples of every consumable (or, when ``ax``
+    is given, the consumable with the lowest margin)."""
+    rs = [as_run(r) for r in runs]
+    if not rs:
+        raise ValueError("overlay_chart needs at least one run")
+    names = _run_labels(rs)
+    ids = list(dict.fromkeys(c for r in rs for c in r.consumables))
+    if consumable is not None and consumable not in ids:
+        raise ValueError(f"unknown consumable {consumable!r}; the runs have {', '.join(ids)}")
+    title = "days of supply: " + " vs ".join(names)
+    handles = _overlay_handles(rs, names)
+    if consumable is None and ax is None:
+        ncols = 1 if len(ids) == 1 else 2
+        nrows = math.ceil(len(ids) / ncols)
+        fig, axes = new_grid(nrows, ncols, size=(12.0, 2.9 * nrows + 1.2))
+        for i, panel in enumerate(axes):
+            if i < len(ids):
+                _overlay_panel(panel, rs, names, ids[i], ids[i])
+            else:
+                panel.set_visible(False)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=13)
+        fig.legend(handles=handles, loc="outside right upper", fontsize=8.5, frameon=False)
+        return fig
+    c = consumable or min(ids, key=lambda k: _lowest(rs, k))
+    fig, ax = new_axes(ax)
+    _overlay_panel(ax, rs, names, c, f"{c} {title}")
+    outside_legend(ax, handles)
+    return fig
+
+
+def write_run_charts(run: AnyRun, folder: str | Path, fmt: str = "png") -> list[Path]:
+    """Write ``margin``, ``crew`` and ``timeline`` charts (``fmt``: png or svg) into ``folder``."""
+    r, d = as_run(run), Path(folder)
+    charts = {"margin": margin_chart, "crew": crew_chart, "timeline": timeline_chart}
+    return [save(draw(r), d / f"{name}.{fmt}") for name, draw in charts.items()]
+
+
+def write_overlay_charts(
+    runs: Sequence[AnyRun], folder: str | Path, fmt: str = "png"
+) -> list[Path]:
+    """Write ``overlay`` (every consumable) and ``overlay-<consumable>`` into ``folder``."""
+    rs, d = [as_run(r) for r in runs], Path(folder)
+    paths = [save(overlay_chart(rs), d / f"overlay.{fmt}")]
+    for c in dict.fromkeys(c for r in rs for c in r.consumables):
+        paths.append(save(overlay_chart(rs, c), d / f"overlay-{c}.{fmt}"))
+    return paths
+
+
+# -- pieces ------------------------------------------------------------------------------
+
+
+def _check_ids(r: RunData, wanted: Sequence[str] | None) -> list[str]:
+    ids = list(wanted) if wanted is not None else r.consumables
+    unknown = [c for c in ids if c not in r.reserve_days]
+    if unknown or not ids:
+        raise ValueError(f"unknown consumable(s) {unknown}; the run has {r.consumables}")
+    return ids
+
+
+def _days_scale(arrays: list[np.ndarray], reserves: list[float]) -> tuple[float, list[str]]:
+    """Top of the data area (days) and notes on what does not fit."""
+    finite = np.concatenate([a[np.isfinite(a)] for a in arrays])
+    top = max(([float(finite.max())] if finite.size else []) + reserves + [1.0])
+    cap = max(DAYS_CAP, 2.0 * float(np.median(finite))) if finite.size else top
+    notes = []
+    if top > cap:  # a short spike should not squash the range near the reserve
+        top = cap
+        notes.append(f"axis cut at {cap:.0f} days")
+    if any(np.isposinf(a).any() for a in arrays):
+        notes.append("∞ (nothing consumed) runs off the top")
+    return top * 1.05, notes
+
+
+def _shown(y: np.ndarray, top: float) -> np.ndarray:
+    """Days of supply to draw: +inf becomes a value far above the axis."""
+    return np.where(np.isposinf(y), top * 100.0, y)
+
+
+def _reserve_lines(
+    ax: Axes, r: RunData, reserves: dict[str, float], colors: dict[str, str]
+) -> None:
+    x = to_dates(r.epoch, [0.0, r.horizon_days])
+    if len(set(reserves.values())) == 1:
+        level = next(iter(reserves.values()))
+        ax.plot(x, [level, level], color=RESERVE_COLOR, ls="--", lw=1.6,
+                label=f"reserve ({level:g} days)", gid="reserve")  # fmt: skip
+        ax.text(x[0], level, f" reserve {level:g} d", va="bottom", fontsize=8, color="#555555")
+        return
+    for c, level in reserves.items():
+        ax.plot(x, [level, level], color=colors[c], ls="--", lw=1.1, alpha=0.8,
+                label=f"{c} reserve ({level:g} d)", gid=f"reserve:{c}")  # fmt: skip
+
+
+def _shade_outages(ax: Axes, r: RunData) -> None:
+    spans = r.outages()
+    pads = list(dict.fromkeys(pad for pad, *_ in spans))
+    labelled: set[str] = set()
+    for pad, start, end, _ in spans:
+        hatch = [None, "//", "\\\\", "xx"][min(pads.index(pad), 3)]
+        label = "_" if pad in labelled else f"{pad} down"
+        labelled.add(pad)
+        ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), color=OUTAGE_COLOR,
+                   alpha=0.2, lw=0, hatch=hatch, label=label, zorder=0.6)  # fmt: skip
+
+
+def _event_rug(ax: Axes, r: RunData) -> None:
+    """Launches, dockings and launch failures as markers in a band above the data."""
+    band = ax.get_xaxis_transform()
+    for kind, y, marker, color, label in (
+        ("launch", 0.965, "^", "#333333", "launch"),
+        ("dock", 0.925, "o", "#333333", "docking"),
+        ("launch_failure", 0.965, "X", FAILURE_COLOR, "launch failure"),
+    ):
+        t = [e[0] for e in r.events if e[1] == kind]
+        if t:
+            ax.plot(to_dates(r.epoch, t), [y] * len(t), ls="none", marker=marker, color=color,
+                    ms=8 if marker == "X" else 4.5, transform=band, clip_on=False, label=label,
+                    scalex=False, scaley=False)  # fmt: skip
+
+
+def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str]) -> None:
+    """A dot where each consumable first goes below its reserve; text on the first of all."""
+    firsts = {}
+    for t, kind, c, _ in r.events:
+        if kind == "below_reserve" and c in ids and c not in firsts:
+            firsts[c] = t
+    for c, t in firsts.items():
+        ax.plot(to_dates(r.epoch, [t]), [r.reserve_days[c]], "o", color=colors[c], ms=7,
+                mec="black", mew=0.8, gid=f"breach:{c}", label="_")  # fmt: skip
+    if firsts:
+        c, t = min(firsts.items(), key=lambda kv: kv[1])
+        left = t > 0.15 * r.horizon_days  # nothing is below the reserve before the first breach
+        when = to_date(r.epoch, t)
+        ax.annotate(f"first below reserve:\n{c}, {str(when)[:10]}", (when, r.reserve_days[c]),
+                    xytext=(-10 if left else 14, -40), textcoords="offset points",
+                    ha="right" if left else "left", fontsize=8.5,
+                    arrowprops={"arrowstyle": "->", "color": "black"},
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
+    out = [(t, c) for t, kind, c, _ in r.events if kind == "depleted" and c in ids]
+    if out:
+        t, c = out[0]
+        when = to_date(r.epoch, t)
+        ax.plot([when], [0], "X", color=colors[c], ms=10, mec="black", clip_on=False, label="_")
+        ax.annotate(f"{c} runs out\n{str(when)[:10]}", (when, 0), xytext=(10, 22),
+                    textcoords="offset points", fontsize=8.5, color="black",
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
+
+
+def _mark_infinite(ax: Axes, r: RunData, ids: list[str], top: float) -> None:
+    """Where days of supply become infinite (nothing consumed), say so at the top."""
+    inf = np.any([np.isposinf(r.series[f"{c}_days"]) for c in ids], axis=0)
+    for i in np.flatnonzero(inf & ~np.concatenate([[False], inf[:-1]])):
+        at = (to_date(r.epoch, r.series["day"][i]), top)
+        ax.annotate("↑ ∞: nothing consumed", at, xytext=(4, -4), textcoords="offset points",
+                    fontsize=8, va="top", color="#333333")  # fmt: skip
+
+
+def _finish(
+    ax: Axes,
+    r: RunData,
+    top: float | None,
+    ylabel: str | None,
+    title: str,
+    notes: Sequence[str] = (),
+    legend: bool = True,
+) -> None:
+    """Dated x axis over the run, y axis from 0, title, legend outside on the right."""
+    ax.set_xlim(to_date(r.epoch, 0.0), to_date(r.epoch, r.horizon_days))
+    if top is not None:
+        ax.set_ylim(0, top)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    date_axis(ax)
+    ax.set_title(title, loc="left", fontsize=12)
+    if legend:
+        outside_legend(ax, notes=notes)
+
+
+def _vehicle_kinds(r: RunData) -> dict[str, str]:
+    """Bar colour by flight id: crew by segment, cargo; vehicles docked at epoch are absent."""
+    out = {}
+    for f in r.flights:
+        rs, us = f.get("crew_RS") or 0, f.get("crew_USOS") or 0
+        kind = "RS" if rs >= us and rs > 0 else "USOS" if us > 0 else None
+        out[str(f["id"])] = SEGMENT_COLORS[kind] if kind else CARGO_COLOR
+    return out
+
+
+def _timeline_legend(r: RunData, colors: set[str]) -> list[Any]:
+    """Legend entries for what the timeline of ``r`` shows (bar ``colors`` in use)."""
+
+    def patch(color: str, label: str, **kw: Any) -> Patch:
+        alpha = kw.pop("alpha", 0.4)
+        return Patch(facecolor=color, alpha=alpha, edgecolor=color, label=label, **kw)
+
+    def mark(marker: str, color: str, label: str, **kw: Any) -> Line2D:
+        ls = kw.pop("ls", "none")
+        return Line2D([], [], ls=ls, marker=marker, color=color, label=label, **kw)
+
+    kinds = {e[1] for e in r.events}
+    entries = [
+        (SEGMENT_COLORS["RS"] in colors, patch(SEGMENT_COLORS["RS"], "RS crew vehicle")),
+        (SEGMENT_COLORS["USOS"] in colors, patch(SEGMENT_COLORS["USOS"], "USOS crew vehicle")),
+        (CARGO_COLOR in colors, patch(CARGO_COLOR, "cargo vehicle")),
+        ("on_station" in kinds, patch(AT_START_COLOR, "docked at start")),
+        ("pad_down" in kinds, patch(OUTAGE_COLOR, "pad outage", alpha=0.55, hatch="//")),
+        ("launch" in kinds, mark("|", "black", "launch", ms=11, mew=1.5)),
+        ("launch_failure" in kinds, mark("X", FAILURE_COLOR, "launch failure", ms=8)),
+        ("forced_return" in kinds, mark("X", "black", "forced return", ms=8)),
+        ("port_wait" in kinds, mark("", "black", "waiting for a port", ls=":", lw=1.5)),
+    ]
+    return [entry for shown, entry in entries if shown]
+
+
+def _drop_overflowing_labels(
+    fig: Figure, ax: Axes, r: RunData, labels: list[tuple[Any, float, float]]
+) -> None:
+    """Shorten (drop a bracketed part) or remove bar labels wider than their bar, measured
+    after a layout pass."""
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    px_per_day = box.width / r.horizon_days
+    for text, start, end in labels:
+        room = (min(end, r.horizon_days) - max(start, 0.0) - 3) * px_per_day
+        if text.get_window_extent().width > room and " (" in text.get_text():
+            text.set_text(text.get_text().split(" (")[0])
+        if text.get_window_extent().width > room:
+            text.remove()
+
+
+def _run_labels(rs: list[RunData]) -> list[str]:
+    """Scenario names, with the folder name added where two runs share a name."""
+    names = [r.scenario for r in rs]
+    return [
+        f"{n} ({Path(r.source).name if r.source else i + 1})" if names.count(n) > 1 else n
+        for i, (n, r) in enumerate(zip(names, rs, strict=True))
+    ]
+
+
+def _lowest(rs: list[RunData], c: str) -> float:
+    values = [float(np.min(r.series[f"{c}_days"])) for r in rs if c in r.reserve_days]
+    return min(values) if values else math.inf
+
+
+def _overlay_handles(rs: list[RunData], names: list[str]) -> list[Any]:
+    """Legend entries of an overlay: one line per run, the reserve line, the outage bars."""
+    handles: list[Any] = [
+        Line2D([], [], color=LINE_COLORS[i % len(LINE_COLORS)], ls=LINE_STYLES[i % 4], label=name)
+        for i, name in enumerate(names)
+    ]
+    handles.append(Line2D([], [], color=RESERVE_COLOR, ls="--", label="reserve"))
+    if any(r.outages() for r in rs):
+        handles.append(Patch(color="#888888", alpha=0.6, label="pad outages\n(bars at top)"))
+    return handles
+
+
+def _overlay_panel(ax: Axes, rs: list[RunData], names: list[str], c: str, title: str) -> None:
+    """One consumable's days of supply for every run that has it, reserve, pad outages."""
+    have = [(i, r) for i, r in enumerate(rs) if c in r.reserve_days]
+    arrays = [r.series[f"{c}_days"] for _, r in have]
+    reserves = {r.reserve_days[c] for _, r in have}
+    top, notes = _days_scale(arrays, sorted(reserves))
+    for (i, r), y in zip(have, arrays, strict=True):
+        color = LINE_COLORS[i % len(LINE_COLORS)]
+        ax.plot(to_dates(r.epoch, r.series["day"]), _shown(y, top), color=color, lw=1.8,
+                ls=LINE_STYLES[i % 4], label=names[i], gid=f"overlay:{c}:{i}")  # fmt: skip
+        for _, start, end, _ in r.outages():  # one bar per run in a band above the data
+            ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), ymin=0.975 - 0.028 * i,
+                       ymax=0.995 - 0.028 * i, color=color, alpha=0.6, lw=0)  # fmt: skip
+    for level in reserves:  # one grey line per distinct reserve level, labelled
+        ax.axhline(level, color=RESERVE_COLOR, ls="--", lw=1.4, alpha=0.9, zorder=1.5)
+        ax.text(0.002, level, f" reserve {level:g} d", va="bottom", fontsize=7.5,
+                color="#555555", transform=ax.get_yaxis_transform())  # fmt: skip
+    ax.set_xlim(
+        min(to_date(r.epoch, 0.0) for r in rs), max(to_date(r.epoch, r.horizon_days) for r in rs)
+    )
+    ax.set_ylim(0, top * (1.02 + 0.035 * len(rs)))
+    date_axis(ax)
+    ax.set_ylabel("days of supply")
+    ax.set_title(title, loc="left", fontsize=11)
+    if notes:
+        ax.set_title("; ".join(notes), loc="right", fontsize=8, color="#555555")

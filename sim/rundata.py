@@ -1,0 +1,265 @@
+"""What a chart needs from a run, from a :class:`~sim.results.Result` or from its folder.
+
+:func:`load_run` reads a result folder written by ``iss-sim run`` (summary.json,
+timeseries.csv, events.csv, flights.csv) without re-simulating; a missing or damaged file
+raises :class:`RunDataError` with one line naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.results import Result
+
+__all__ = ["FILES", "Event", "RunData", "RunDataError", "as_run", "load_run"]
+
+Event = tuple[float, str, str, str]
+"""(day, kind, subject, detail), as in :attr:`sim.results.Result.events`."""
+
+FILES = ("summary.json", "timeseries.csv", "events.csv", "flights.csv")
+"""The files of a result folder that :func:`load_run` reads."""
+
+_EVENT_COLUMNS = ["day", "date", "kind", "subject", "detail"]
+_FLIGHT_NUMBERS = {"slip_days", "port_wait_days", "cargo_kg"}
+
+
+class RunDataError(ValueError):
+    """A result folder (or one of its files) is missing or unreadable; one line of text."""
+
+
+@dataclass
+class RunData:
+    """One run's results, as charts use them (days are days after ``epoch``, midnight UTC)."""
+
+    scenario: str
+    """Scenario name."""
+    epoch: date
+    horizon: date
+    reserve_days: dict[str, float]
+    """Reserve line of each consumable (days of supply), in the scenario's order."""
+    metrics: dict[str, Any]
+    series: dict[str, np.ndarray]
+    """``day``, ``crew_RS``, ``crew_USOS``, ``crew``, ``seats``, ``<c>_kg``, ``<c>_days``."""
+    events: list[Event]
+    flights: list[dict[str, Any]]
+    source: str | None = field(default=None)
+    """The folder it was read from (None when built from a Result)."""
+
+    @property
+    def consumables(self) -> list[str]:
+        """Consumable ids, in the scenario's order."""
+        return list(self.reserve_days)
+
+    @property
+    def horizon_days(self) -> float:
+        """Length of the run in days."""
+        return float((self.horizon - self.epoch).days)
+
+    def outages(self) -> list[tuple[str, float, float, str]]:
+        """(pad, start day, end day, detail) of each pad outage; open ones end at the horizon."""
+        spans = []
+        for i, (t, kind, pad, detail) in enumerate(self.events):
+            if kind == "pad_down":
+                ups = (e[0] for e in self.events[i + 1 :] if e[1] == "pad_up" and e[2] == pad)
+                spans.append((pad, t, min(next(ups, self.horizon_days), self.horizon_days), detail))
+        return spans
+
+    def pads(self) -> list[str]:
+        """Ids of the pads that had an outage or a launch, sorted."""
+        ev = self.events
+        pads = [e[2] for e in ev if e[1] in ("pad_down", "pad_up")]
+        pads += [e[3].split(";")[0] for e in ev if e[1] in ("launch", "launch_failure")]
+        pads += [str(f["pad"]) for f in self.flights if f.get("pad")]
+        return sorted(set(pads))
+
+    def port_visits(self) -> list[tuple[str, str, float, float, bool]]:
+        """(port, vehicle, dock day, undock day, forced return) of each stay at a port;
+        vehicles still docked at the horizon end there."""
+        docked: dict[str, tuple[str, float]] = {}
+        visits = []
+        for t, kind, who, port in self.events:
+            if kind in ("on_station", "dock"):
+                docked[who] = (port, t)
+            elif kind in ("undock", "forced_return") and who in docked:
+                at, start = docked.pop(who)
+                visits.append((at, who, start, t, kind == "forced_return"))
+        visits += [(p, who, t, self.horizon_days, False) for who, (p, t) in docked.items()]
+        return visits
+
+    def waits(self) -> list[tuple[str, float, float]]:
+        """(vehicle, arrival day, dock day) of each vehicle that waited for a free port."""
+        docks = {e[2]: e[0] for e in self.events if e[1] == "dock"}
+        return [
+            (e[2], e[0], docks[e[2]]) for e in self.events if e[1] == "port_wait" and e[2] in docks
+        ]
+
+    @classmethod
+    def from_result(cls, result: Result) -> RunData:
+        """The chart data of a run in memory."""
+        sc = result.scenario
+        return cls(
+            scenario=sc.name,
+            epoch=sc.epoch,
+            horizon=sc.horizon,
+            reserve_days={c.id: float(c.reserve_days) for c in sc.station.consumables},
+            metrics=dict(result.metrics),
+            series={k: np.asarray(v, dtype=float) for k, v in result.series.items()},
+            events=list(result.events),
+            flights=[dict(f) for f in result.flights],
+        )
+
+
+def as_run(run: RunData | Result) -> RunData:
+    """``run`` itself, or the chart data of a Result."""
+    return run if isinstance(run, RunData) else RunData.from_result(run)
+
+
+def load_run(folder: str | Path) -> RunData:
+    """Read a result folder written by ``iss-sim run`` (no re-simulation)."""
+    d = Path(folder)
+    if not d.exists():
+        raise RunDataError(f"{d}: no such result folder")
+    if not d.is_dir():
+        raise RunDataError(f"{d}: not a folder (expected a result folder from 'iss-sim run')")
+    summary = _summary(d / "summary.json")
+    reserve = summary["reserve_days"]
+    needed = ["day", "crew_RS", "crew_USOS", "crew", "seats"]
+    needed += [f"{c}_{unit}" for c in reserve for unit in ("kg", "days")]
+    return RunData(
+        scenario=summary["scenario"],
+        epoch=summary["epoch"],
+        horizon=summary["horizon"],
+        reserve_days=reserve,
+        metrics=summary["metrics"],
+        series=_series(d / "timeseries.csv", needed),
+        events=_events(d / "events.csv"),
+        flights=_flights(d / "flights.csv"),
+        source=str(d),
+    )
+
+
+def _rows(path: Path, required: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV file that must have the ``required`` columns."""
+    if not path.is_file():
+        raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            table = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RunDataError(f"{path}: unreadable: {exc}") from None
+    if not table:
+        raise RunDataError(f"{path}: empty file (no header line)")
+    header = table[0]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise RunDataError(f"{path}: missing column(s) {', '.join(missing)}")
+    rows = table[1:]
+    for i, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise RunDataError(f"{path}:{i}: {len(row)} fields, the header has {len(header)}")
+    return header, rows
+
+
+def _summary(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RunDataError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunDataError(f"{path}: unreadable: {exc}") from None
+    if not isinstance(data, dict):
+        raise RunDataError(f"{path}: expected a JSON object, found {type(data).__name__}")
+    for key in ("scenario", "epoch", "horizon", "reserve_days", "metrics"):
+        if key not in data:
+            raise RunDataError(f"{path}: missing key '{key}'")
+    out: dict[str, Any] = {"scenario": str(data["scenario"])}
+    for key in ("epoch", "horizon"):
+        try:
+            out[key] = date.fromisoformat(str(data[key]))
+        except ValueError:
+            raise RunDataError(f"{path}: '{key}' is not an ISO date: {data[key]!r}") from None
+    if out["horizon"] <= out["epoch"]:
+        raise RunDataError(f"{path}: 'horizon' {out['horizon']} is not after 'epoch'")
+    reserve = data["reserve_days"]
+    if not isinstance(reserve, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in reserve.values()
+    ):
+        raise RunDataError(f"{path}: 'reserve_days' must map consumable ids to numbers of days")
+    out["reserve_days"] = {str(k): float(v) for k, v in reserve.items()}
+    if not isinstance(data["metrics"], dict):
+        raise RunDataError(f"{path}: 'metrics' must be a JSON object")
+    out["metrics"] = data["metrics"]
+    return out
+
+
+def _series(path: Path, needed: list[str]) -> dict[str, np.ndarray]:
+    header, rows = _rows(path, needed)
+    if not rows:
+        raise RunDataError(f"{path}: no data rows")
+    cols = [c for c in header if c != "date"]
+    idx = [header.index(c) for c in cols]
+    values = np.empty((len(rows), len(cols)), dtype=float)
+    for i, row in enumerate(rows):
+        for j, k in enumerate(idx):
+            try:
+                values[i, j] = float(row[k])
+            except ValueError:
+                raise RunDataError(
+                    f"{path}:{i + 2}: column '{cols[j]}' is not a number: {row[k]!r}"
+                ) from None
+    day = values[:, cols.index("day")]
+    if np.isnan(values).any() or not np.isfinite(day).all() or (np.diff(day) < 0).any():
+        raise RunDataError(f"{path}: 'day' must be finite and non-decreasing, values not NaN")
+    return {c: values[:, j].copy() for j, c in enumerate(cols)}
+
+
+def _events(path: Path) -> list[Event]:
+    header, rows = _rows(path, _EVENT_COLUMNS)
+    at = {c: header.index(c) for c in _EVENT_COLUMNS}
+    events: list[Event] = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            t = float(row[at["day"]])
+        except ValueError:
+            t = math.nan
+        if not math.isfinite(t):
+            raise RunDataError(f"{path}:{i}: 'day' is not a finite number: {row[at['day']]!r}")
+        events.append((t, row[at["kind"]], row[at["subject"]], row[at["detail"]]))
+    return events
+
+
+def _flights(path: Path) -> list[dict[str, Any]]:
+    header, rows = _rows(path, ["id"])
+    flights = []
+    for i, row in enumerate(rows, start=2):
+        flight: dict[str, Any] = {}
+        for key, text in zip(header, row, strict=True):
+            flight[key] = _flight_value(key, text, f"{path}:{i}")
+        flights.append(flight)
+    return flights
+
+
+def _flight_value(key: str, text: str, where: str) -> Any:
+    """A flights.csv cell typed as in :attr:`sim.results.Result.flights`."""
+    if text == "":
+        return None
+    if key == "forced_return":
+        return text == "True"
+    if key in _FLIGHT_NUMBERS or key.startswith("crew_"):
+        try:
+            number = float(text)
+        except ValueError:
+            raise RunDataError(f"{where}: column '{key}' is not a number: {text!r}") from None
+        return int(number) if key.startswith("crew_") and number.is_integer() else number
+    return text
