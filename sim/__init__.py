@@ -8,18 +8,23 @@
 
 from sim._version import __version__
 from sim.errors import Problem, ScenarioError
+from sim.experiments import CriticalResult, SweepResult, critical, sweep
 from sim.model import Scenario
 from sim.results import Result, simulate
 from sim.scenario import load_scenario, parse_scenario, scenario_digest
 
 __all__ = [
+    "CriticalResult",
     "Problem",
     "Result",
     "Scenario",
     "ScenarioError",
+    "SweepResult",
     "__version__",
+    "critical",
     "load_scenario",
     "parse_scenario",
     "scenario_digest",
     "simulate",
+    "sweep",
 ]

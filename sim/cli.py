@@ -8,9 +8,11 @@ from collections.abc import Callable, Sequence
 
 from sim._version import __version__
 from sim.commands import ExitCode, UserError, err
+from sim.commands import critical as critical_cmd
 from sim.commands import plot as plot_cmd
 from sim.commands import run as run_cmd
 from sim.commands import schema as schema_cmd
+from sim.commands import sweep as sweep_cmd
 from sim.commands import validate as validate_cmd
 from sim.errors import ScenarioError
 
@@ -21,6 +23,8 @@ COMMANDS = [
     schema_cmd,
     run_cmd,
     plot_cmd,
+    sweep_cmd,
+    critical_cmd,
 ]
 """Subcommand modules, in the order ``--help`` lists them."""
 

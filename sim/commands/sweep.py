@@ -1,0 +1,171 @@
+"""``iss-sim sweep SCENARIO --param PATH --values SPEC ...``: run a grid, write a tidy table."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+from typing import Any
+
+from sim.commands import ExitCode, UserError, add_set, out
+from sim.experiments import SweepResult, Value, parse_values, sweep, value_text
+
+_DOS = ".min_days_of_supply"
+_SHORT = {
+    "crew.rs_uncrewed_days": "RS uncrewed d",
+    "crew.usos_uncrewed_days": "USOS uncrewed d",
+    "crew.station_uncrewed_days": "uncrewed d",
+    "crew.forced_returns": "forced",
+}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="run a scenario over a grid of parameter values; write sweep.csv/.json/.png",
+        description="Run SCENARIO at every combination of the --param values (full grid). "
+        "Each run's seed is derived from the scenario seed and the run's parameter values, "
+        "so the outputs are identical for any --workers.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument(
+        "--param",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="dotted path to sweep, as in --set (e.g. pads.baikonur-31.outages.0.repair_days); "
+        "repeatable, each followed by its --values",
+    )
+    p.add_argument(
+        "--values",
+        action="append",
+        required=True,
+        metavar="SPEC",
+        help="values of the preceding --param: a list 30,60,90 or an inclusive range "
+        "START:STOP:STEP such as 0:720:30",
+    )
+    p.add_argument("-o", "--output", metavar="DIR", help="default: results/<scenario>-sweep/")
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes (default 1: in-process)"
+    )
+    p.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="metric to tabulate and plot (repeatable; default: each consumable's "
+        "min_days_of_supply and the uncrewed days)",
+    )
+    add_set(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> ExitCode:
+    if len(args.param) != len(args.values):
+        raise UserError("give one --values SPEC after each --param PATH")
+    if args.workers < 1:
+        raise UserError(f"--workers must be at least 1 (got {args.workers})")
+    grid: list[tuple[str, list[Value]]] = []
+    for path, spec in zip(args.param, args.values, strict=True):
+        try:
+            grid.append((path, parse_values(spec)))
+        except ValueError as exc:
+            raise UserError(f"--values for {path}: {exc}") from None
+    try:
+        result = sweep(
+            args.scenario,
+            grid,
+            overrides=args.set,
+            workers=args.workers,
+            progress=sys.stderr.isatty(),
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    keys = result.metric_keys()
+    for metric in args.metric:
+        if metric not in keys:
+            close = difflib.get_close_matches(metric, keys, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UserError(f"no metric {metric!r}{hint}")
+    chosen = args.metric or default_metrics(result)
+    plotted = [m for m in args.metric if _numeric(result, m)] or None  # None: days of supply
+    folder = Path(args.output) if args.output else Path("results") / f"{result.scenario}-sweep"
+    result.write(folder, plotted)
+    out(sweep_table(result, chosen))
+    out("")
+    out(f"  wrote {folder}/ (sweep.csv, sweep.json, sweep.png): {len(result.runs)} runs")
+    return ExitCode.OK
+
+
+def default_metrics(result: SweepResult) -> list[str]:
+    """Each consumable's minimum days of supply, then the uncrewed days of each segment."""
+    keys = result.metric_keys()
+    wanted = [f"{c}{_DOS}" for c in result.reserve_days]
+    wanted += ["crew.rs_uncrewed_days", "crew.usos_uncrewed_days", "crew.forced_returns"]
+    return [k for k in wanted if k in keys]
+
+
+def _numeric(result: SweepResult, metric: str) -> bool:
+    vals = [r.metrics.get(metric) for r in result.runs]
+    return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
+
+
+def _header(metric: str) -> str:
+    if metric.endswith(_DOS):
+        return f"{metric[: -len(_DOS)]} min d"
+    return _SHORT.get(metric, metric)
+
+
+def _param_headers(params: list[str]) -> list[str]:
+    last = [p.rsplit(".", 1)[-1] for p in params]
+    return last if len(set(last)) == len(last) else params
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def sweep_table(result: SweepResult, metrics: list[str]) -> str:
+    """A text table, one row per run: parameter values, then ``metrics``; a minimum days of
+    supply below its reserve is marked ``*``."""
+    heads = [*_param_headers(result.params), *(_header(m) for m in metrics)]
+    rows: list[list[str]] = []
+    below = False
+    for run in result.runs:
+        row = [value_text(run.params[p]) for p in result.params]
+        for m in metrics:
+            v = run.metrics.get(m)
+            cell = _show(v)
+            reserve = result.reserve_days.get(m[: -len(_DOS)]) if m.endswith(_DOS) else None
+            if reserve is not None and isinstance(v, (int, float)) and v < reserve:
+                cell += "*"
+                below = True
+            row.append(cell)
+        rows.append(row)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    n = len(result.params)
+    lines = [f"{result.scenario}: {len(result.runs)} runs over {', '.join(result.params)}", ""]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.ljust(w) if i < n else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  " + "  ".join(padded)
+
+    lines.append(line(heads))
+    lines.extend(line(r) for r in rows)
+    if below:
+        reserves = sorted(set(result.reserve_days.values()))
+        lines.append("")
+        lines.append(
+            "  * below the reserve ("
+            + ", ".join(f"{r:g}" for r in reserves)
+            + " days of supply); min d = minimum days of supply"
+        )
+    return "\n".join(lines)
