@@ -7,6 +7,7 @@
 """
 
 from sim._version import __version__
+from sim.compare import CompareReport, compare
 from sim.errors import Problem, ScenarioError
 from sim.experiments import CriticalResult, SweepResult, critical, sweep
 from sim.model import Scenario
@@ -14,6 +15,7 @@ from sim.results import Result, simulate
 from sim.scenario import load_scenario, parse_scenario, scenario_digest
 
 __all__ = [
+    "CompareReport",
     "CriticalResult",
     "Problem",
     "Result",
@@ -21,6 +23,7 @@ __all__ = [
     "ScenarioError",
     "SweepResult",
     "__version__",
+    "compare",
     "critical",
     "load_scenario",
     "parse_scenario",

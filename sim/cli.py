@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 
 from sim._version import __version__
 from sim.commands import ExitCode, UserError, err
+from sim.commands import check as check_cmd
+from sim.commands import compare as compare_cmd
 from sim.commands import critical as critical_cmd
 from sim.commands import plot as plot_cmd
 from sim.commands import run as run_cmd
@@ -25,6 +27,8 @@ COMMANDS = [
     plot_cmd,
     sweep_cmd,
     critical_cmd,
+    compare_cmd,
+    check_cmd,
 ]
 """Subcommand modules, in the order ``--help`` lists them."""
 
