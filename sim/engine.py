@@ -413,8 +413,7 @@ class Engine:
     def _row(self, t: float) -> None:
         values: list[float] = [t, self.crew["RS"], self.crew["USOS"], self.seats]
         for s in self.stores.values():
-            values.append(s.level)
-            values.append(s.dos())
+            values += (s.level, s.level / s.rate if s.rate > 0 else math.inf)  # level, days
         self.rows.append(tuple(values))
 
     def run(self) -> Engine:

@@ -7,13 +7,14 @@ strings; a value that does not exist (no breach, not launched) is ``None`` (JSON
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +140,15 @@ def write_atomically(out_dir: Path, fill: Any) -> Path:
 
 
 def _iso(epoch: date, day: float | None) -> str | None:
+    """ISO date of ``day`` days (float) after midnight UTC of ``epoch``."""
     if day is None or not math.isfinite(day):
         return None
-    start = datetime(epoch.year, epoch.month, epoch.day)
-    return (start + timedelta(days=day)).date().isoformat()
+    return _ordinal_iso(epoch.toordinal() + math.floor(day))
+
+
+@functools.lru_cache(maxsize=8192)
+def _ordinal_iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
 
 
 def _r(x: float | None) -> float | None:
