@@ -140,6 +140,11 @@ def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
                 yield ("vehicles", i, "ports", j), _unknown("port", port, ports)
         if v.role == "crew" and v.seats < 1:
             yield ("vehicles", i, "seats"), "a crew vehicle needs at least 1 seat"
+        if v.role == "crew" and v.min_stay_days is not None:
+            yield (
+                ("vehicles", i, "min_stay_days"),
+                ("only cargo vehicles leave early to make room; a crew vehicle is a lifeboat"),
+            )
         yield from _check_cargo(sc, v.cargo, ("vehicles", i, "cargo"), v.capacity_kg)
 
 

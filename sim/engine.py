@@ -8,6 +8,7 @@ and their threshold crossings are solved exactly (see :mod:`sim.stores`).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gc
 import math
 from collections.abc import Generator
@@ -50,6 +51,7 @@ class Craft:
     undock: float | None = None
     forced: bool = False
     relieved_at: float | None = None
+    evicted: bool = False
 
     def fresh(self) -> Craft:
         """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""
@@ -191,6 +193,7 @@ class Engine:
         self.waiters: list[tuple[simpy.Event, list[str]]] = []
         self.crafts: dict[str, Craft] = {}
         self.relief: dict[str, simpy.Event] = {}
+        self.procs: dict[str, simpy.Process] = {}
         self.processed = 0
         self._setup()
 
@@ -213,10 +216,10 @@ class Engine:
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
-            self.env.process(self._stay(craft))
+            self.procs[craft.id] = self.env.process(self._stay(craft))
         for template in plan.flights:
             self.crafts[template.id] = craft = template.fresh()
-            self.env.process(self._flight(craft))
+            self.procs[craft.id] = self.env.process(self._flight(craft))
         self._end_change(0.0)
 
     # -- processes ---------------------------------------------------------------------
@@ -255,14 +258,7 @@ class Engine:
         self._log("launch", c.id, pad)
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
-        free = [p for p in c.ports if self.occupant[p] is None]
-        if free:
-            c.port = free[0]
-        else:
-            wake = env.event()
-            self.waiters.append((wake, c.ports))
-            self._log("port_wait", c.id, "no free port")
-            c.port = yield wake
+        c.port = yield from self._take_port(c)
         self.occupant[c.port] = c.id
         c.dock = env.now
         self._begin_change(env.now)
@@ -276,6 +272,53 @@ class Engine:
             if not ev.triggered:
                 ev.succeed(env.now)
         yield from self._stay(c)
+
+    def _take_port(self, c: Craft) -> Generator[Any, Any, str]:
+        """The first free compatible port, or wait for one; a cargo vehicle that has stayed
+        its ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
+        env = self.env
+        logged = False
+        while True:
+            for p in c.ports:
+                if self.occupant[p] is None:
+                    return p
+            if not logged:
+                self._log("port_wait", c.id, "no free port")
+                logged = True
+            victim, when = self._yield_candidate(c.ports)
+            if victim is not None and when <= env.now:
+                victim.evicted = True
+                self._log("port_yield", victim.id, f"leaves early for {c.id}")
+                self.procs[victim.id].interrupt("port needed")
+            wake = env.event()
+            entry = (wake, c.ports)
+            self.waiters.append(entry)
+            if victim is None:
+                port: str = yield wake
+                return port
+            # wake when a port frees or when the candidate may leave; a port freed by an
+            # early leaver may go to an earlier waiter, so then look again
+            yield wake | env.timeout(max(0.0, when - env.now))
+            if wake.triggered:
+                return cast(str, wake.value)
+            self.waiters.remove(entry)
+
+    def _yield_candidate(self, ports: list[str]) -> tuple[Craft | None, float]:
+        """The cargo vehicle in one of ``ports`` that may leave early soonest, and when."""
+        best: Craft | None = None
+        best_key = (math.inf, math.inf)
+        for p in ports:
+            who = self.occupant[p]
+            craft = self.crafts.get(who) if who else None
+            if craft is None or craft.evicted or craft.dock is None:
+                continue
+            min_stay = craft.vtype.min_stay_days
+            if craft.vtype.role != "cargo" or min_stay is None:
+                continue
+            key = (craft.dock + min_stay, craft.dock)
+            if key < best_key:
+                best, best_key = craft, key
+        return best, best_key[0]
 
     def _stay(self, c: Craft) -> Generator[Any, Any, None]:
         env = self.env
@@ -299,7 +342,8 @@ class Engine:
         c.forced = c.forced and sum(c.crew.values()) > 0
         leave = min(leave, life_end)
         if leave > env.now:
-            yield env.timeout(leave - env.now)
+            with contextlib.suppress(simpy.Interrupt):  # asked to make room: leave now
+                yield env.timeout(leave - env.now)
         self._undock(c)
 
     def _undock(self, c: Craft) -> None:

@@ -177,6 +177,11 @@ class VehicleType(_Cited):
     transit_days: Days = 2.0
     docked_life_days: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     stay_days: Days | None = Field(None, description="default stay when a flight gives none")
+    min_stay_days: Days | None = Field(
+        None,
+        description="cargo only: after this long docked it leaves early when an arriving "
+        "vehicle needs its port (default: never)",
+    )
     ports: list[Id] = Field(min_length=1, description="compatible ports, preferred first")
     reliability: Probability = 1.0
     capacity_kg: Kg | None = None

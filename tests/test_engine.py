@@ -280,3 +280,45 @@ def test_cost_grows_with_events_not_days() -> None:
     long = sim.simulate(build(data, [f"horizon={day(800)}"])).processed_events
     assert short > 20
     assert abs(long - short) / short < 0.10
+
+
+# -- cargo vehicles making room ------------------------------------------------------------
+def _crowded_port(min_stay: float | None) -> dict:
+    data = base_dict(stock_kg=1e6)
+    data["vehicles"][1]["stay_days"] = 100
+    if min_stay is not None:
+        data["vehicles"][1]["min_stay_days"] = min_stay
+    data["flights"] = [cargo_flight("Old", 0, 10), cargo_flight("New", 10, 10)]
+    return data
+
+
+def test_without_min_stay_an_arrival_waits_for_the_full_stay() -> None:
+    m = metrics(_crowded_port(None))
+    # Old docks on day 2 for 100 days; New arrives on day 12 and waits until day 102
+    assert m["flight.New.dock_date"] == day(102).isoformat()
+    assert m["flight.New.port_wait_days"] == 90.0
+
+
+def test_a_cargo_vehicle_past_its_min_stay_leaves_early_to_make_room() -> None:
+    res = sim.simulate(build(_crowded_port(30)))
+    m = res.metrics
+    # Old may leave from day 2 + 30 = 32: New, waiting since day 12, docks then
+    assert m["flight.New.dock_date"] == day(32).isoformat()
+    assert m["flight.New.port_wait_days"] == 20.0
+    old_undock = [e[0] for e in res.events if e[1] == "undock" and e[2] == "Old"]
+    assert old_undock == [32.0]
+    assert [e[2] for e in res.events if e[1] == "port_yield"] == ["Old"]
+
+
+def test_an_arrival_after_the_min_stay_takes_the_port_at_once() -> None:
+    data = _crowded_port(5)
+    m = metrics(data)
+    assert m["flight.New.dock_date"] == day(12).isoformat()
+    assert m["flight.New.port_wait_days"] == 0.0
+
+
+def test_min_stay_is_refused_on_a_crew_vehicle() -> None:
+    data = base_dict()
+    data["vehicles"][0]["min_stay_days"] = 10
+    with pytest.raises(sim.ScenarioError, match="only cargo vehicles leave early"):
+        build(data)
