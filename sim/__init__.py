@@ -11,12 +11,14 @@ from sim.compare import CompareReport, compare
 from sim.errors import Problem, ScenarioError
 from sim.experiments import CriticalResult, SweepResult, critical, sweep
 from sim.model import Scenario
+from sim.montecarlo import MonteCarloResult, montecarlo
 from sim.results import Result, simulate
 from sim.scenario import load_scenario, parse_scenario, scenario_digest
 
 __all__ = [
     "CompareReport",
     "CriticalResult",
+    "MonteCarloResult",
     "Problem",
     "Result",
     "Scenario",
@@ -26,6 +28,7 @@ __all__ = [
     "compare",
     "critical",
     "load_scenario",
+    "montecarlo",
     "parse_scenario",
     "scenario_digest",
     "simulate",

@@ -11,6 +11,7 @@ from sim.commands import ExitCode, UserError, err
 from sim.commands import check as check_cmd
 from sim.commands import compare as compare_cmd
 from sim.commands import critical as critical_cmd
+from sim.commands import montecarlo as montecarlo_cmd
 from sim.commands import plot as plot_cmd
 from sim.commands import run as run_cmd
 from sim.commands import schema as schema_cmd
@@ -27,6 +28,7 @@ COMMANDS = [
     plot_cmd,
     sweep_cmd,
     critical_cmd,
+    montecarlo_cmd,
     compare_cmd,
     check_cmd,
 ]

@@ -91,7 +91,7 @@ def test_readme_commands_name_real_files() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "iss-sim run scenarios/site31-repair-180d.yaml" in readme
     assert (ROOT / "scenarios" / "site31-repair-180d.yaml").exists()
-    assert 'pip install ".[test]" && pytest' in readme
+    assert 'pip install ".[test,dask]" && pytest' in readme
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["run", "--help"]])

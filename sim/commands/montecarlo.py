@@ -1,0 +1,445 @@
+"""``iss-sim montecarlo SCENARIO [B ...] -n N``: replications of uncertain scenarios.
+
+One scenario: quantiles of every metric, probabilities of reserve breach, depletion,
+uncrewed segments and forced returns, ``replications.csv`` and a fan chart. Two or more
+scenarios (or ``--param/--values``): the same for each, run with one ensemble seed so that
+replication ``i`` of every scenario sees the same draws, and ``paired.json`` with the
+paired differences against the first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import json
+import math
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.commands import ExitCode, UserError, add_set, err, out
+from sim.errors import Mark, Problem, ScenarioError
+from sim.executors import KINDS, make_executor
+from sim.experiments import parse_values, value_text
+from sim.model import Scenario
+from sim.montecarlo import (
+    MonteCarloResult,
+    PairedResult,
+    ci_width,
+    montecarlo,
+    paired,
+    probability_names,
+    until_ci,
+)
+from sim.results import simulate, write_atomically
+from sim.scenario import load_scenario
+
+DEFAULT_N = 1000
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "montecarlo",
+        help="run many replications of uncertain scenarios; quantiles, probabilities, fans",
+        description="Run N replications of SCENARIO, each drawing every distribution of the "
+        "scenario (repair, slips, launch failures and stand-downs) from its keyed stream. "
+        "Replication i has seed derive_seed(scenario seed, 'rep/i'); re-run it alone with "
+        "`iss-sim run SCENARIO --seed SEED`. With two or more scenarios (or --param/--values) "
+        "every scenario runs with the first one's seeds and B - A is reported per replication "
+        "(common random numbers). Outputs are identical for every executor and worker count.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="A [B ...]: B - A paired")
+    p.add_argument("-n", type=int, metavar="N", help=f"replications (default {DEFAULT_N})")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="default: results/<A>-mc/ (paired: results/<A>-paired-mc/)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes (default 1: in-process; with --executor dask and no --scheduler, "
+        "LocalCluster workers, default one per CPU)",
+    )
+    p.add_argument("--executor", choices=KINDS, help="local (default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (implies dask)")
+    p.add_argument(
+        "--quantiles", default="5,50,95", metavar="Q,Q,...", help="percentiles (default 5,50,95)"
+    )
+    p.add_argument(
+        "--param", action="append", default=[], metavar="PATH",
+        help="paired sweep: dotted path as in --set, followed by its --values; repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--values", action="append", default=[], metavar="SPEC",
+        help="values of the preceding --param (30,60,90 or START:STOP:STEP); the first "
+        "value is the reference A",
+    )  # fmt: skip
+    p.add_argument(
+        "--until-ci",
+        metavar="METRIC=WIDTH",
+        help="add --batch replications until the 95%% CI of METRIC's mean (of the paired "
+        "difference, with several scenarios) is narrower than WIDTH (its full width, in "
+        "the metric's unit; days for dates)",
+    )
+    p.add_argument(
+        "--batch", type=int, default=500, metavar="N",
+        help="--until-ci: replications added per step (default 500; the first step is -n if given)",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-n", type=int, default=20_000, metavar="N",
+        help="--until-ci: stop at this many replications (default 20000)",
+    )  # fmt: skip
+    p.add_argument(
+        "--top", type=int, default=12, metavar="K",
+        help="paired: list the K metrics that differ most (default 12)",
+    )  # fmt: skip
+    add_set(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> ExitCode:
+    quantiles = parse_quantiles(args.quantiles)
+    until = _parse_until(args.until_ci)
+    for name in ("n", "workers", "batch", "max_n"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise UserError(f"--{name.replace('_', '-')} must be at least 1 (got {value})")
+    kind = args.executor or ("dask" if args.scheduler else "local")
+    if args.scheduler and kind != "dask":
+        raise UserError("--scheduler needs --executor dask")
+    scenarios = _scenarios(args)
+    if until is not None:
+        _check_metric(scenarios[0][1], until[0])
+    if all(_is_fixed(sc) for _, sc in scenarios):
+        err("note: no distribution in the scenario: every replication is the same")
+    try:
+        executor = make_executor(kind, args.workers, args.scheduler)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
+    seed = scenarios[0][1].seed
+    n = args.n or (args.batch if until else DEFAULT_N)
+    with executor, _bar(None if until else n * len(scenarios)) as bar:
+        if until is not None:
+            results, reached = until_ci(
+                [sc for _, sc in scenarios], until[0], until[1],
+                first=n, batch=args.batch, max_n=args.max_n,
+                executor=executor, seed=seed, progress=bar.update,
+            )  # fmt: skip
+        else:
+            results = [
+                montecarlo(sc, n, executor, seed=seed, progress=bar.update) for _, sc in scenarios
+            ]
+    precision = None
+    if until is not None:
+        precision = {
+            "metric": until[0],
+            "width": until[1],
+            "achieved_width": _json_float(ci_width(results, until[0])),
+            "reached": reached,
+            "replications": results[0].n,
+            "batch": args.batch,
+            "max_n": args.max_n,
+        }
+    labels = [label for label, _ in scenarios]
+    if len(results) == 1:
+        folder = Path(args.output or Path("results") / f"{results[0].scenario.name}-mc")
+        extra = {"until_ci": precision} if precision else None
+        write_atomically(folder, lambda d: results[0].write_files(d, quantiles, extra))
+        out(single_table(results[0], quantiles))
+        files = "montecarlo.json, replications.csv, fan.png"
+    else:
+        folder = Path(args.output or Path("results") / f"{results[0].scenario.name}-paired-mc")
+        pairs = [paired(results[0], r) for r in results[1:]]
+        summaries = [pair.summary(quantiles) for pair in pairs]
+        write_atomically(
+            folder, lambda d: _write_paired(d, labels, results, summaries, quantiles, precision)
+        )
+        for i, (label, pair) in enumerate(zip(labels[1:], pairs, strict=True)):
+            out(
+                ("\n" if i else "")
+                + paired_table(pair, summaries[i], labels[0], label, quantiles, args.top)
+            )
+        files = "paired.json; " + ", ".join(f"{_folder_name(x)}/" for x in labels)
+    if precision is not None:
+        out("")
+        out(_precision_line(precision, len(results) > 1))
+    out("")
+    out(f"  wrote {folder}/ ({files})")
+    return ExitCode.OK
+
+
+# -- arguments --------------------------------------------------------------------------------
+def parse_quantiles(text: str) -> list[float]:
+    """``5,50,95`` as percentages; UserError (one line) for anything else."""
+    items = [s.strip() for s in text.split(",")]
+    values: list[float] = []
+    for item in items:
+        try:
+            q = float(item)
+        except ValueError:
+            raise UserError(f"--quantiles: {item!r} is not a number (give e.g. 5,50,95)") from None
+        if not 0 <= q <= 100:
+            raise UserError(f"--quantiles: {item} is outside 0..100 (they are percentiles)")
+        values.append(q)
+    return sorted(set(values))
+
+
+def _parse_until(text: str | None) -> tuple[str, float] | None:
+    if text is None:
+        return None
+    metric, sep, width = text.rpartition("=")
+    try:
+        value = float(width)
+    except ValueError:
+        value = math.nan
+    if not sep or not metric or not math.isfinite(value) or value <= 0:
+        raise UserError(f"--until-ci takes METRIC=WIDTH with WIDTH > 0, got {text!r}")
+    return metric, value
+
+
+def _scenarios(args: argparse.Namespace) -> list[tuple[str, Scenario]]:
+    """(label, scenario) for every scenario file, or for every point of the --param grid."""
+    if len(args.param) != len(args.values):
+        raise UserError("give one --values SPEC after each --param PATH")
+    if not args.param:
+        loaded = [load_scenario(path, args.set) for path in args.scenarios]
+        return list(zip(_unique([sc.name for sc in loaded]), loaded, strict=True))
+    if len(args.scenarios) != 1:
+        raise UserError("--param/--values compares the values on ONE scenario")
+    grid = []
+    for path, spec in zip(args.param, args.values, strict=True):
+        try:
+            grid.append([(path, v) for v in parse_values(spec)])
+        except ValueError as exc:
+            raise UserError(f"--values for {path}: {exc}") from None
+    points = list(itertools.product(*grid))
+    if len(points) < 2:
+        raise UserError("a paired sweep needs at least two values")
+    out_list = []
+    for point in points:
+        sets = [f"{p}={value_text(v)}" for p, v in point]
+        try:
+            sc = load_scenario(args.scenarios[0], [*args.set, *sets])
+        except ScenarioError as exc:
+            raise _relabel(exc, len(args.set)) from None
+        out_list.append((",".join(f"{p.rsplit('.', 1)[-1]}={value_text(v)}" for p, v in point), sc))
+    return out_list
+
+
+def _relabel(exc: ScenarioError, n_sets: int) -> ScenarioError:
+    problems = [
+        Problem(Mark("--param", p.mark.line - n_sets, p.mark.col), p.path, p.message)
+        if p.mark.file == "--set" and p.mark.line > n_sets
+        else p
+        for p in exc.problems
+    ]
+    return ScenarioError(problems)
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return labels
+
+
+def _check_metric(sc: Scenario, metric: str) -> None:
+    """The --until-ci metric must be a number, a date or a probability of the ensemble."""
+    metrics = simulate(sc).metrics
+    names = [*metrics, *probability_names(sc)]
+    if metric not in names:
+        close = difflib.get_close_matches(metric, names, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UserError(f"--until-ci: no metric {metric!r}{hint}")
+    value = metrics.get(metric)
+    if isinstance(value, str) and not _is_date(value):
+        raise UserError(f"--until-ci: {metric!r} is text, it has no mean")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_fixed(sc: Scenario) -> bool:
+    from sim.dists import Fixed
+
+    repairs = [o.repair_days for pad in sc.pads for o in pad.outages]
+    return sc.uncertainty is None and all(isinstance(r, Fixed) for r in repairs)
+
+
+def _bar(total: int | None) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, unit="run", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
+    )
+
+
+# -- output ----------------------------------------------------------------------------------
+def _folder_name(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._=,+-]", "_", label)
+
+
+def _write_paired(
+    d: Path,
+    labels: list[str],
+    results: list[MonteCarloResult],
+    summaries: list[dict[str, Any]],
+    quantiles: list[float],
+    precision: dict[str, Any] | None,
+) -> None:
+    for label, result in zip(labels, results, strict=True):
+        sub = d / _folder_name(label)
+        sub.mkdir()
+        result.write_files(sub, quantiles)
+    data: dict[str, Any] = {
+        "reference": labels[0],
+        "seed": results[0].seed,
+        "replications": results[0].n,
+        "scenarios": {
+            x: {"name": r.scenario.name, "folder": _folder_name(x)}
+            for x, r in zip(labels, results, strict=True)
+        },
+        "comparisons": [
+            {**summary, "a": labels[0], "b": label}
+            for label, summary in zip(labels[1:], summaries, strict=True)
+        ],
+    }
+    if precision is not None:
+        data["until_ci"] = precision
+    text = json.dumps(data, indent=2, allow_nan=False)
+    (d / "paired.json").write_text(text + "\n", encoding="utf-8")
+
+
+def _json_float(x: float) -> float | None:
+    return round(x, 6) if math.isfinite(x) else None
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def _num(x: float | str | None) -> str:
+    if x is None:
+        return "-"
+    return x if isinstance(x, str) else f"{x:.1f}"
+
+
+def _rows(heads: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    lines = []
+    for cells in [heads, *rows]:
+        padded = [
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(padded))
+    return lines
+
+
+def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
+    """Probabilities per consumable and for the crew, then each consumable's minimum days of
+    supply (mean and quantiles)."""
+    sc = mc.scenario
+    p = mc.probabilities()
+    s = mc.summary(quantiles)["metrics"]
+    lines = [f"{sc.name}: {mc.n:,} replications (ensemble seed {mc.seed})", ""]
+    qheads = [f"P{q:g}" for q in quantiles]
+    rows = []
+    for c in mc.consumables:
+        entry = s.get(f"{c}.min_days_of_supply", {})
+        rows.append(
+            [
+                c,
+                _pct(p[f"{c}.p_below_reserve"]),
+                _pct(p[f"{c}.p_depleted"]),
+                _num(entry.get("mean")),
+            ]
+            + [_num(entry.get(f"p{q:g}")) for q in quantiles]
+        )
+    heads = ["consumable", "P(below reserve)", "P(depleted)", "min days mean", *qheads]
+    lines += _rows(heads, rows)
+    lines.append("")
+    lines.append(
+        f"  crew: P(uncrewed) RS {_pct(p['crew.p_rs_uncrewed'])}, USOS "
+        f"{_pct(p['crew.p_usos_uncrewed'])}, station {_pct(p['crew.p_station_uncrewed'])}; "
+        f"P(forced return) {_pct(p['crew.p_forced_return'])}"
+    )
+    lines.append(f"  launches: P(at least one failure) {_pct(p['launch.p_any_failure'])}")
+    return "\n".join(lines)
+
+
+def paired_table(
+    pair: PairedResult, s: dict[str, Any], a: str, b: str, quantiles: list[float], top: int
+) -> str:
+    """From ``s`` (``pair.summary()``): the probabilities of A and B with the difference and
+    its CI, then the ``top`` metrics whose mean difference B - A is largest relative to the
+    metric's spread in A (so that kg and days compare), with the CI and quantiles of B - A."""
+    lines = [
+        f"B - A over {pair.a.n:,} paired replications (ensemble seed {pair.a.seed})",
+        f"  A = {a}",
+        f"  B = {b}",
+        "",
+    ]
+    rows = []
+    for key, e in s["probabilities"].items():
+        lo, hi = e["ci95"]
+        ci = "-" if lo is None else f"[{100 * lo:+.1f}, {100 * hi:+.1f}]"
+        rows.append([key, _pct(e["a"]), _pct(e["b"]), f"{100 * e['difference']:+.1f}", ci])
+    lines += _rows(["probability", "A", "B", "B-A (points)", "95% CI"], rows)
+    ranked = []
+    for key, e in s["difference_b_minus_a"].items():
+        if e["mean"] == 0 and e["std"] == 0:
+            continue
+        va = pair.a.values(key)
+        spread = float(np.std(va[np.isfinite(va)])) or e["std"] or 0.0
+        ranked.append((abs(e["mean"]) / spread if spread else math.inf, key, e))
+    ranked.sort(key=lambda t: (-t[0], t[1]))
+    lines.append("")
+    if not ranked:
+        lines.append("  no metric differs between A and B in any replication")
+        return "\n".join(lines)
+    rows = []
+    for _, key, e in ranked[:top]:
+        lo, hi = e["ci95"]
+        ci = "[exact]" if lo == hi else ("-" if lo is None else f"[{lo:+.2f}, {hi:+.2f}]")
+        unit = " d" if e["unit"] == "days" else ""
+        cells = [key, f"{e['mean']:+.2f}{unit}", ci]
+        cells += [f"{e[f'p{q:g}']:+.1f}" for q in quantiles]
+        rows.append([*cells, _pct(e["p_b_greater"]), _pct(e["p_b_less"])])
+    lines.append(
+        f"  largest mean differences B - A ({min(top, len(ranked))} of {len(ranked)} metrics "
+        "that differ, by |mean| / std in A)"
+    )
+    heads = ["metric", "mean B-A", "95% CI", *(f"P{q:g}" for q in quantiles), "B>A", "B<A"]
+    lines += _rows(heads, rows)
+    return "\n".join(lines)
+
+
+def _precision_line(p: dict[str, Any], is_paired: bool) -> str:
+    what = f"the mean {'paired difference ' if is_paired else ''}of {p['metric']}"
+    width = "inf" if p["achieved_width"] is None else f"{p['achieved_width']:.4g}"
+    if p["reached"]:
+        return (
+            f"  until-ci: 95% CI of {what} is {width} wide (< {p['width']:g}) "
+            f"after {p['replications']:,} replications"
+        )
+    return (
+        f"  until-ci: cap of {p['max_n']:,} replications reached; the 95% CI of {what} is "
+        f"{width} wide, not below {p['width']:g}"
+    )

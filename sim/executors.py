@@ -1,0 +1,219 @@
+"""Where batches of runs execute: in this process, on local processes, or on a Dask cluster.
+
+Every executor calls one top-level function ``fn(shared, chunk)`` for each chunk and yields
+the results in chunk order, so what is computed never depends on where or how parallel it
+ran. ``shared`` (the scenario) is shipped to each worker once, not with every chunk, and
+work is sent in chunks (many runs per task) to keep scheduling overhead small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
+
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "chunked",
+    "make_executor",
+]
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+KINDS = ("local", "dask")
+"""Executor kinds of :func:`make_executor` (and of ``iss-sim montecarlo --executor``)."""
+
+
+class Executor(Protocol):
+    """Calls ``fn(shared, chunk)`` for every chunk; yields the results in chunk order."""
+
+    workers: int
+    """How many chunks run at once (processes, or Dask worker threads)."""
+
+    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class _Closing:
+    """Context-manager support: ``with make_executor(...) as ex:`` closes it."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self: Any) -> Any:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SerialExecutor(_Closing):
+    """Runs every chunk in this process, one after the other."""
+
+    workers = 1
+
+    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
+        return (fn(shared, c) for c in chunks)
+
+
+# -- local processes ---------------------------------------------------------------------
+_SHARED: dict[str, Any] = {}
+"""In a worker process: the shared objects received so far, by token (a few at most)."""
+
+
+def _worker_init() -> None:
+    # Ctrl-C goes to the whole process group: let the parent alone handle it (it shuts
+    # the pool down), instead of every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call(fn: Callable[[Any, Any], Any], token: str, blob: bytes, chunk: Any) -> Any:
+    """In a worker: unpickle ``blob`` once per token, then run ``fn`` on the chunk."""
+    shared = _SHARED.get(token)
+    if shared is None:
+        if len(_SHARED) >= 4:
+            _SHARED.clear()
+        shared = _SHARED[token] = pickle.loads(blob)
+    return fn(shared, chunk)
+
+
+def _noop() -> None:
+    return None
+
+
+class ProcessExecutor(_Closing):
+    """Runs chunks on a pool of ``workers`` local processes (started at once, so that they
+    are forked before any thread, e.g. a progress bar's, exists)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, int(workers))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_init)
+        self._pool.submit(_noop).result()
+
+    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
+        # The shared object is pickled once here; each worker unpickles it once (by
+        # token). The bytes still travel with every chunk, which costs a memcpy.
+        blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        token = hashlib.blake2b(blob, digest_size=16).hexdigest()
+        futures = [self._pool.submit(_call, fn, token, blob, c) for c in chunks]
+        return _in_order(futures)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(futures: list[Any]) -> Iterator[Any]:
+    try:
+        for f in futures:
+            yield f.result()
+    finally:  # abandoned (error, Ctrl-C, generator closed): drop the queued chunks
+        for f in futures:
+            f.cancel()
+
+
+# -- Dask ----------------------------------------------------------------------------------
+def _sim_version() -> str:
+    from sim._version import __version__
+
+    return __version__
+
+
+class DaskExecutor(_Closing):
+    """Runs chunks on a Dask cluster: the scheduler at ``address``, or a new ``LocalCluster``
+    of ``workers`` single-threaded worker processes when no address is given.
+
+    Needs the optional extra: ``pip install "iss-logistics-sim[dask]"``; the workers of a
+    remote cluster need the same version of this package (checked on connecting).
+    """
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        try:  # imported as Any: dask is optional, typed or not where mypy runs
+            distributed: Any = importlib.import_module("dask.distributed")
+        except ImportError as exc:
+            raise RuntimeError(
+                'the Dask executor needs the extra: pip install "iss-logistics-sim[dask]"'
+            ) from exc
+        self._cluster: Any = None
+        if address:
+            self._client: Any = distributed.Client(address)
+        else:
+            # The workers' statistical profiler samples the running task every 10 ms,
+            # which costs pure-Python work like ours several percent: off for our cluster.
+            dask: Any = importlib.import_module("dask")
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=max(1, workers or os.cpu_count() or 1),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+            self._client = distributed.Client(self._cluster)
+        try:
+            versions = set(self._client.run(_sim_version).values())
+        except Exception as exc:  # e.g. the package is missing on a remote worker
+            self.close()
+            raise RuntimeError(f"the Dask workers cannot run iss-logistics-sim: {exc}") from exc
+        if versions - {_sim_version()}:
+            self.close()
+            raise RuntimeError(
+                f"the Dask workers run iss-logistics-sim {', '.join(sorted(versions))}, "
+                f"this process {_sim_version()}: install the same version on every worker"
+            )
+        workers_info = self._client.scheduler_info().get("workers", {}).values()
+        self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in workers_info))
+
+    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
+        # scatter: one copy of the shared object per worker, referenced by every task
+        handle = self._client.scatter(shared, broadcast=True, hash=False)
+        futures = [self._client.submit(fn, handle, c, pure=False) for c in chunks]
+        try:
+            for f in futures:
+                yield f.result()
+        finally:
+            self._client.cancel([*futures, handle])
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(
+    kind: str = "local", workers: int | None = 1, address: str | None = None
+) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+    """An :class:`Executor`: ``local`` (serial for one worker, else a process pool of
+    ``workers``) or ``dask`` (a cluster at ``address``, or a ``LocalCluster`` of
+    ``workers``, default one per CPU). Raises ValueError for an unknown kind and
+    RuntimeError when Dask is not installed."""
+    if kind == "dask":
+        return DaskExecutor(address, workers)
+    if kind != "local":
+        raise ValueError(f"unknown executor {kind!r}; expected one of {', '.join(KINDS)}")
+    if address:
+        raise ValueError("a scheduler address needs the dask executor")
+    if workers is None or workers <= 1:
+        return SerialExecutor()
+    return ProcessExecutor(workers)
+
+
+def chunked(items: Sequence[T], size: int) -> list[list[T]]:
+    """Split ``items`` into contiguous chunks of ``size`` (the last may be shorter)."""
+    size = max(1, int(size))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]

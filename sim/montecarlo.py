@@ -1,0 +1,618 @@
+"""Monte Carlo ensembles: N replications of an uncertain scenario, their statistics, and
+paired comparisons of scenarios under common random numbers.
+
+Replication ``i`` runs with seed ``derive_seed(S, "rep/i")`` (:func:`replication_seed`),
+where ``S`` is the scenario's seed (or the first scenario's, in a paired comparison).
+Inside a run every draw comes from a stream keyed by name (``repair/<pad>/<n>``,
+``slip/<flight>``, ``launch/<flight>``, ``standdown/<flight>``), so replication ``i`` of two
+scenarios sees the same repair, slips and failures wherever their inputs agree: their
+differences are paired, not noise. A replication is reproduced alone by ``iss-sim run
+--seed <its seed>``, and the results do not depend on the executor or the chunking.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim._version import __version__
+from sim.executors import Executor, SerialExecutor, chunked
+from sim.model import Scenario
+from sim.results import simulate, write_atomically
+from sim.rng import derive_seed
+from sim.scenario import scenario_digest
+
+__all__ = [
+    "MonteCarloResult",
+    "PairedResult",
+    "ci_width",
+    "extend",
+    "montecarlo",
+    "paired",
+    "probability_names",
+    "replication_seed",
+    "until_ci",
+]
+
+Z95 = 1.959963984540054
+"""Two-sided 95% quantile of the standard normal."""
+GRID_STEP_DAYS = 7.0
+"""Days between two samples of the days-of-supply fans."""
+CHUNK_SIZE = 250
+"""Most replications sent to a worker in one task."""
+
+Progress = Callable[[int], None]
+"""Called with the number of replications just finished."""
+
+
+def replication_seed(seed: int, index: int) -> int:
+    """The run seed of replication ``index`` of an ensemble whose seed is ``seed``."""
+    return derive_seed(seed, f"rep/{index}")
+
+
+# -- one chunk of replications, in a worker -------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """What every worker needs once: the scenario and the fan sampling grid (days)."""
+
+    scenario: Scenario
+    grid: np.ndarray
+
+
+@dataclass(eq=False)
+class _Chunk:
+    """A worker's compact answer for a chunk: no per-replication dicts cross processes."""
+
+    keys: tuple[str, ...]
+    kinds: tuple[str, ...]
+    """Per key: ``number``, ``date``, ``text`` or ``null`` (only nulls in this chunk)."""
+    values: np.ndarray
+    """(replications, keys) float64: numbers; dates as days since epoch; NaN otherwise."""
+    texts: dict[str, list[str | None]]
+    rows: list[str]
+    """One CSV line per replication: index, seed, then the metrics as ``run`` gives them."""
+    fans: np.ndarray
+    """(replications, consumables, grid) float32 days of supply."""
+
+
+def _run_chunk(job: _Job, reps: list[tuple[int, int]]) -> _Chunk:
+    sc, grid = job.scenario, job.grid
+    columns = [f"{c.id}_days" for c in sc.station.consumables]
+    fans = np.empty((len(reps), len(columns), len(grid)), dtype=np.float32)
+    raw: list[list[Any]] = []
+    keys: tuple[str, ...] = ()
+    for r, (_, seed) in enumerate(reps):
+        res = simulate(sc, seed=seed)
+        if not keys:
+            keys = tuple(res.metrics)
+        elif tuple(res.metrics) != keys:  # same scenario, same keys: a bug otherwise
+            raise RuntimeError(f"replication with seed {seed} has other metric keys")
+        raw.append(list(res.metrics.values()))
+        series = res.series
+        _sample_days(series["day"], [series[c] for c in columns], grid, fans[r])
+    values = np.full((len(reps), len(keys)), np.nan)
+    kinds: list[str] = []
+    texts: dict[str, list[str | None]] = {}
+    epoch = sc.epoch.toordinal()
+    for j, key in enumerate(keys):
+        col = [row[j] for row in raw]
+        kind, nums = _column(col, epoch)
+        kinds.append(kind)
+        if kind == "text":
+            texts[key] = col
+        elif nums is not None:
+            values[:, j] = nums
+    rows = [
+        f"{i},{seed}," + ",".join([_CELL.get(type(v), _cell)(v) for v in row])
+        for (i, seed), row in zip(reps, raw, strict=True)
+    ]
+    return _Chunk(keys, tuple(kinds), values, texts, rows, fans)
+
+
+def _column(col: list[Any], epoch_ordinal: int) -> tuple[str, list[float] | None]:
+    """The kind of a metric column and its values as floats (None for text)."""
+    first = next((v for v in col if v is not None), None)
+    if first is None:
+        return "null", None
+    if not isinstance(first, str):
+        return "number", [math.nan if v is None else float(v) for v in col]
+    days: dict[str, float] = {}
+    try:
+        for v in col:
+            if v is not None and v not in days:
+                days[v] = float(date.fromisoformat(v).toordinal() - epoch_ordinal)
+    except (TypeError, ValueError):
+        return "text", None
+    return "date", [math.nan if v is None else days[v] for v in col]
+
+
+_QUOTE = re.compile(r'[,"\r\n]')
+
+
+def _text_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _QUOTE.search(text) else text
+
+
+def _cell(v: Any) -> str:
+    """A metric as a CSV cell: floats in round-trip form, null empty, text quoted if needed."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return _text_cell(str(v))
+
+
+_CELL: dict[type, Callable[[Any], str]] = {
+    float: repr,
+    int: str,
+    str: _text_cell,
+    type(None): lambda v: "",
+}
+"""Fast path of :func:`_cell` by exact type (a replication has ~170 metrics)."""
+
+
+def _sample_days(
+    day: np.ndarray, days: Sequence[np.ndarray], grid: np.ndarray, out: np.ndarray
+) -> None:
+    """Days of supply at the ``grid`` times into ``out`` (one row per array of ``days``, each
+    over the series times ``day``), exact: the state after the last series row at or before
+    each time, minus the time elapsed since (days of supply fall with slope -1 while
+    anything is used; they stay infinite while nothing is). Never below 0."""
+    i = np.searchsorted(day, grid, side="right") - 1
+    i[i < 0] = 0
+    elapsed = grid - day[i]
+    for j, column in enumerate(days):
+        v = column[i]
+        v -= elapsed  # inf - x stays inf
+        out[j] = v
+    np.maximum(out, 0.0, out=out)
+
+
+# -- the ensemble ----------------------------------------------------------------------------
+@dataclass(eq=False)
+class MonteCarloResult:
+    """Replications of one scenario: every metric of every replication, column by column,
+    and each consumable's days of supply sampled on a weekly grid."""
+
+    scenario: Scenario
+    seed: int
+    """Ensemble seed: replication ``i`` ran with ``replication_seed(seed, i)``."""
+    seeds: list[int]
+    keys: list[str]
+    """Metric keys, in the order ``iss-sim run`` gives them."""
+    kinds: dict[str, str]
+    """Per key: ``number``, ``date``, ``text`` or ``null`` (never a value)."""
+    table: np.ndarray
+    """(replications, keys) float64: numbers, dates as days since epoch, NaN for null."""
+    texts: dict[str, list[str | None]]
+    """Text metrics (flight outcomes) per replication."""
+    rows: list[str]
+    """The lines of ``replications.csv`` (without its header)."""
+    grid: np.ndarray
+    """Days since epoch at which the fans are sampled."""
+    fans: np.ndarray
+    """(replications, consumables, grid) float32 days of supply (inf: nothing used)."""
+    _index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {k: j for j, k in enumerate(self.keys)}
+
+    @property
+    def n(self) -> int:
+        """Number of replications."""
+        return len(self.seeds)
+
+    @property
+    def consumables(self) -> list[str]:
+        """Consumable ids, in the order of the fans."""
+        return [c.id for c in self.scenario.station.consumables]
+
+    def values(self, key: str) -> np.ndarray:
+        """Metric ``key`` over replications (dates as days since epoch; NaN for null);
+        ``key`` may also be a probability name (then 0/1 per replication)."""
+        if key in self._index:
+            return self.table[:, self._index[key]]
+        if key in self.kinds or not self.keys:  # no value anywhere
+            return np.full(self.n, np.nan)
+        flags = self.indicators()
+        if key in flags:
+            return flags[key].astype(float)
+        raise KeyError(key)
+
+    def indicators(self) -> dict[str, np.ndarray]:
+        """Per replication, whether each event people act on happened (booleans)."""
+        out: dict[str, np.ndarray] = {}
+
+        def col(key: str) -> np.ndarray:
+            j = self._index.get(key)
+            return self.table[:, j] if j is not None else np.full(self.n, np.nan)
+
+        below, gone = np.zeros(self.n, bool), np.zeros(self.n, bool)
+        for c in self.consumables:
+            out[f"{c}.p_below_reserve"] = b = np.isfinite(col(f"{c}.first_below_reserve_date"))
+            out[f"{c}.p_depleted"] = d = np.isfinite(col(f"{c}.depleted_date"))
+            below, gone = below | b, gone | d
+        out["consumables.p_any_below_reserve"] = below
+        out["consumables.p_any_depleted"] = gone
+        for seg in ("rs", "usos", "station"):
+            out[f"crew.p_{seg}_uncrewed"] = np.nan_to_num(col(f"crew.{seg}_uncrewed_days")) > 0
+        out["crew.p_forced_return"] = np.nan_to_num(col("crew.forced_returns")) > 0
+        failed = np.zeros(self.n, bool)
+        for key, texts in self.texts.items():
+            if key.startswith("flight.") and key.endswith(".outcome"):
+                failed |= np.array([v == "failed" for v in texts])
+        out["launch.p_any_failure"] = failed
+        return out
+
+    def probabilities(self) -> dict[str, float]:
+        """Share of replications in which each event of :meth:`indicators` happened."""
+        return {k: float(np.mean(v)) if self.n else math.nan for k, v in self.indicators().items()}
+
+    def ci_halfwidth(self, key: str) -> float:
+        """Half-width of the 95% confidence interval of the mean of ``key`` (normal
+        approximation, over the replications where it has a value; inf below 2)."""
+        return _halfwidth(self.values(key))
+
+    def fan_quantiles(self, qs: Sequence[float] = (5, 50, 95)) -> dict[str, np.ndarray]:
+        """Per consumable: the percentiles ``qs`` of days of supply, shape (len(qs), grid)."""
+        out = {}
+        for j, c in enumerate(self.consumables):
+            a = self.fans[:, j, :].astype(float)
+            big = np.isposinf(a)
+            a[big] = 1e300  # percentiles of inf give NaN; put them back as inf below
+            q = (
+                np.percentile(a, list(qs), axis=0)
+                if self.n
+                else np.full((len(qs), a.shape[1]), np.nan)
+            )
+            q[q >= 1e299] = np.inf
+            out[c] = q
+        return out
+
+    def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
+        """Statistics of every metric and the event probabilities (``montecarlo.json``)."""
+        qs = _check_quantiles(quantiles)
+        sc = self.scenario
+        stats: dict[str, Any] = {}
+        for key in self.keys:
+            kind = self.kinds[key]
+            if kind == "text":
+                counts: dict[str, int] = {}
+                for v in self.texts[key]:
+                    counts["null" if v is None else v] = (
+                        counts.get("null" if v is None else v, 0) + 1
+                    )
+                stats[key] = {"kind": "text", "counts": dict(sorted(counts.items()))}
+            else:
+                stats[key] = _stats(self.values(key), kind, qs, sc.epoch)
+        return {
+            "scenario": sc.name,
+            "scenario_sha256": scenario_digest(sc),
+            "scenario_file": sc.files[0] if sc.files else None,
+            "version": __version__,
+            "seed": self.seed,
+            "replication_seeds": "derive_seed(seed, 'rep/<i>'); each row of replications.csv",
+            "replications": self.n,
+            "epoch": sc.epoch.isoformat(),
+            "horizon": sc.horizon.isoformat(),
+            "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
+            "quantiles": [_tidy(q) for q in qs],
+            "probabilities": {k: _r(p) for k, p in self.probabilities().items()},
+            "metrics": stats,
+        }
+
+    def csv_text(self) -> str:
+        """The content of ``replications.csv``: one row per replication."""
+        header = ",".join(["replication", "seed", *map(_cell, self.keys)])
+        return "\n".join([header, *self.rows]) + "\n"
+
+    def write_files(
+        self,
+        folder: Path,
+        quantiles: Sequence[float] = (5, 50, 95),
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Write montecarlo.json (with ``extra`` entries), replications.csv and fan.png into
+        the existing ``folder``."""
+        from sim.fan_plot import fan_chart  # matplotlib only when writing
+        from sim.plotting import save
+
+        data = {**self.summary(quantiles), **(extra or {})}
+        text = json.dumps(data, indent=2, allow_nan=False)
+        (folder / "montecarlo.json").write_text(text + "\n", encoding="utf-8")
+        (folder / "replications.csv").write_text(self.csv_text(), encoding="utf-8")
+        save(fan_chart(self), folder / "fan.png")
+
+    def write(self, out_dir: str | Path, quantiles: Sequence[float] = (5, 50, 95)) -> Path:
+        """Write the result folder atomically (replaced whole or not at all)."""
+        return write_atomically(Path(out_dir), lambda d: self.write_files(d, quantiles))
+
+
+def montecarlo(
+    scenario: Scenario,
+    n: int,
+    executor: Executor | None = None,
+    *,
+    seed: int | None = None,
+    start: int = 0,
+    progress: Progress | None = None,
+    chunk_size: int | None = None,
+    grid_step_days: float = GRID_STEP_DAYS,
+) -> MonteCarloResult:
+    """Run replications ``start .. start+n-1`` of ``scenario`` on ``executor`` (default:
+    in this process). ``seed`` is the ensemble seed (default the scenario's); give two
+    scenarios the same one to pair them."""
+    if n < 0:
+        raise ValueError(f"the number of replications must be >= 0, got {n}")
+    base = scenario.seed if seed is None else int(seed)
+    ex = executor if executor is not None else SerialExecutor()
+    reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]
+    size = chunk_size or max(1, min(CHUNK_SIZE, math.ceil(n / (4 * max(1, ex.workers)))))
+    job = _Job(scenario, np.arange(0.0, scenario.horizon_days + 1e-9, grid_step_days))
+    chunks: list[_Chunk] = []
+    for chunk in ex.map(_run_chunk, job, chunked(reps, size)):
+        chunks.append(chunk)
+        if progress is not None:
+            progress(len(chunk.rows))
+    return _assemble(job, base, [s for _, s in reps], chunks)
+
+
+def _assemble(job: _Job, seed: int, seeds: list[int], chunks: list[_Chunk]) -> MonteCarloResult:
+    sc, grid = job.scenario, job.grid
+    cons = len(sc.station.consumables)
+    keys = next((c.keys for c in chunks if c.keys), ())
+    kinds = dict.fromkeys(keys, "null")
+    for c in chunks:
+        if c.keys != keys:
+            raise RuntimeError("chunks of one scenario disagree on the metric keys")
+        for key, kind in zip(keys, c.kinds, strict=True):
+            if kind != "null" and kinds[key] not in ("null", kind):
+                raise RuntimeError(f"metric {key!r} is both {kinds[key]} and {kind}")
+            if kind != "null":
+                kinds[key] = kind
+    texts: dict[str, list[str | None]] = {k: [] for k, kind in kinds.items() if kind == "text"}
+    for c in chunks:
+        for key in texts:
+            texts[key] += c.texts.get(key, [None] * len(c.rows))
+    return MonteCarloResult(
+        scenario=sc,
+        seed=seed,
+        seeds=seeds,
+        keys=list(keys),
+        kinds=kinds,
+        table=np.vstack([c.values for c in chunks]) if chunks else np.zeros((0, len(keys))),
+        texts=texts,
+        rows=[r for c in chunks for r in c.rows],
+        grid=grid,
+        fans=np.vstack([c.fans for c in chunks])
+        if chunks
+        else np.zeros((0, cons, len(grid)), np.float32),
+    )
+
+
+def extend(
+    result: MonteCarloResult,
+    n: int,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> MonteCarloResult:
+    """``result`` with ``n`` more replications (indexes continue where it stopped)."""
+    more = montecarlo(
+        result.scenario,
+        n,
+        executor,
+        seed=result.seed,
+        start=result.n,
+        progress=progress,
+        grid_step_days=float(result.grid[1] - result.grid[0])
+        if len(result.grid) > 1
+        else GRID_STEP_DAYS,
+    )
+    if result.n == 0:
+        return more
+    if more.n == 0:
+        return result
+    if more.keys != result.keys:
+        raise RuntimeError("the new replications have other metric keys")
+    kinds = {k: v if v != "null" else more.kinds[k] for k, v in result.kinds.items()}
+    texts = {
+        k: result.texts.get(k, [None] * result.n) + more.texts.get(k, [None] * more.n)
+        for k, kind in kinds.items()
+        if kind == "text"
+    }
+    return MonteCarloResult(
+        scenario=result.scenario,
+        seed=result.seed,
+        seeds=result.seeds + more.seeds,
+        keys=result.keys,
+        kinds=kinds,
+        table=np.vstack([result.table, more.table]),
+        texts=texts,
+        rows=result.rows + more.rows,
+        grid=result.grid,
+        fans=np.vstack([result.fans, more.fans]),
+    )
+
+
+# -- paired comparison ------------------------------------------------------------------------
+@dataclass
+class PairedResult:
+    """B - A, replication by replication, for two ensembles run with the same seeds."""
+
+    a: MonteCarloResult
+    b: MonteCarloResult
+
+    def difference(self, key: str) -> np.ndarray:
+        """B - A of metric or probability ``key`` per replication (dates: days; NaN where
+        either has no value)."""
+        d: np.ndarray = self.b.values(key) - self.a.values(key)
+        return d
+
+    def keys(self) -> list[str]:
+        """Numeric and date metrics both ensembles have."""
+        return [
+            k
+            for k in self.a.keys
+            if self.a.kinds[k] in ("number", "date") and self.b.kinds.get(k, "text") != "text"
+        ]
+
+    def ci_width(self, key: str) -> float:
+        """Full width of the 95% confidence interval of the mean difference of ``key``."""
+        return 2 * _halfwidth(self.difference(key))
+
+    def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
+        """Per probability and per metric: the mean of B - A with its 95% confidence
+        interval, and the distribution of B - A (``paired.json``)."""
+        qs = _check_quantiles(quantiles)
+        pa, pb = self.a.indicators(), self.b.indicators()
+        probs = {}
+        for k in pa:
+            d = pb[k].astype(float) - pa[k].astype(float)
+            mean, half = float(np.mean(d)) if len(d) else math.nan, _halfwidth(d)
+            probs[k] = {
+                "a": _r(float(np.mean(pa[k]))) if len(d) else None,
+                "b": _r(float(np.mean(pb[k]))) if len(d) else None,
+                "difference": _r(mean),
+                "ci95": [_r(mean - half), _r(mean + half)],
+            }
+        metrics = {}
+        for k in self.keys():
+            d = self.difference(k)
+            ok = d[np.isfinite(d)]
+            if not len(ok):
+                continue
+            mean, half = float(np.mean(ok)), _halfwidth(ok)
+            entry: dict[str, Any] = {
+                "unit": "days" if self.a.kinds[k] == "date" else "as the metric",
+                "n": len(ok),
+                "mean": _r(mean),
+                "std": _r(float(np.std(ok, ddof=1))) if len(ok) > 1 else 0.0,
+                "ci95": [_r(mean - half), _r(mean + half)],
+            }
+            entry.update(
+                {f"p{q:g}": _r(float(x)) for q, x in zip(qs, np.percentile(ok, qs), strict=True)}
+            )
+            entry["p_b_greater"] = _r(float(np.mean(ok > 0)))
+            entry["p_b_less"] = _r(float(np.mean(ok < 0)))
+            metrics[k] = entry
+        return {
+            "a": self.a.scenario.name,
+            "b": self.b.scenario.name,
+            "seed": self.a.seed,
+            "replications": self.a.n,
+            "quantiles": [_tidy(q) for q in qs],
+            "probabilities": probs,
+            "difference_b_minus_a": metrics,
+        }
+
+
+def paired(a: MonteCarloResult, b: MonteCarloResult) -> PairedResult:
+    """Pair two ensembles replication by replication; they must share their seeds
+    (run both with the same ``seed=`` and number of replications)."""
+    if a.seeds != b.seeds:
+        raise ValueError("paired ensembles need the same replication seeds (same seed and n)")
+    return PairedResult(a, b)
+
+
+# -- precision: add replications until a confidence interval is narrow enough -----------
+def ci_width(results: Sequence[MonteCarloResult], key: str) -> float:
+    """Full width of the 95% CI of the mean of ``key`` for one ensemble; for several, the
+    widest CI of the mean paired difference against the first."""
+    if len(results) == 1:
+        return 2 * results[0].ci_halfwidth(key)
+    return max(paired(results[0], r).ci_width(key) for r in results[1:])
+
+
+def until_ci(
+    scenarios: Sequence[Scenario],
+    key: str,
+    width: float,
+    *,
+    first: int = 500,
+    batch: int = 500,
+    max_n: int = 20_000,
+    executor: Executor | None = None,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[MonteCarloResult], bool]:
+    """Run ``first`` replications of every scenario (paired, with one ensemble seed), then
+    ``batch`` more at a time until :func:`ci_width` of ``key`` is below ``width`` or
+    ``max_n`` replications ran. Returns the ensembles and whether the width was reached."""
+    if not scenarios:
+        raise ValueError("no scenario")
+    base = scenarios[0].seed if seed is None else seed
+    n = max(1, min(first, max_n))
+    results = [montecarlo(s, n, executor, seed=base, progress=progress) for s in scenarios]
+    while not ci_width(results, key) < width and results[0].n < max_n:
+        more = min(batch, max_n - results[0].n)
+        results = [extend(r, more, executor, progress) for r in results]
+    return results, ci_width(results, key) < width
+
+
+def probability_names(scenario: Scenario) -> list[str]:
+    """Names of the probabilities an ensemble of ``scenario`` reports."""
+    names = []
+    for c in scenario.station.consumables:
+        names += [f"{c.id}.p_below_reserve", f"{c.id}.p_depleted"]
+    names += ["consumables.p_any_below_reserve", "consumables.p_any_depleted"]
+    names += [f"crew.p_{s}_uncrewed" for s in ("rs", "usos", "station")]
+    return [*names, "crew.p_forced_return", "launch.p_any_failure"]
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _halfwidth(v: np.ndarray) -> float:
+    ok = v[np.isfinite(v)]
+    if len(ok) < 2:
+        return math.inf
+    return float(Z95 * np.std(ok, ddof=1) / math.sqrt(len(ok)))
+
+
+def _check_quantiles(quantiles: Sequence[float]) -> list[float]:
+    qs = [float(q) for q in quantiles]
+    bad = [q for q in qs if not 0 <= q <= 100]
+    if bad:
+        raise ValueError(f"quantiles are percentages from 0 to 100, got {bad[0]:g}")
+    return qs
+
+
+def _stats(v: np.ndarray, kind: str, qs: list[float], epoch: date) -> dict[str, Any]:
+    ok = v[np.isfinite(v)]
+    entry: dict[str, Any] = {"kind": kind, "n": len(ok), "null": int(len(v) - len(ok))}
+    if not len(ok):
+        return entry
+    mean = float(np.mean(ok))
+    std = float(np.std(ok, ddof=1)) if len(ok) > 1 else 0.0
+    half = _halfwidth(ok)
+    pct = np.percentile(ok, qs)
+    if kind == "date":
+        entry["mean"] = _date(mean, epoch)
+        entry["std_days"] = _r(std)
+        entry["ci95_halfwidth_days"] = _r(half)
+        entry.update({f"p{q:g}": _date(float(x), epoch) for q, x in zip(qs, pct, strict=True)})
+    else:
+        entry["mean"] = _r(mean)
+        entry["std"] = _r(std)
+        entry["ci95_halfwidth"] = _r(half)
+        entry.update({f"p{q:g}": _r(float(x)) for q, x in zip(qs, pct, strict=True)})
+    return entry
+
+
+def _tidy(q: float) -> float | int:
+    return int(q) if float(q).is_integer() else q
+
+
+def _date(day: float, epoch: date) -> str:
+    return (epoch + timedelta(days=round(day))).isoformat()
+
+
+def _r(x: float) -> float | None:
+    """Rounded for JSON; None for a value that is not finite (JSON has no inf or NaN)."""
+    return round(x, 6) + 0.0 if math.isfinite(x) else None

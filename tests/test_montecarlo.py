@@ -1,0 +1,281 @@
+"""`iss-sim montecarlo` and sim.montecarlo: failure rates, common random numbers, executors,
+re-running one replication, paired differences and --until-ci."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from conftest import ROOT, base_dict, build, cargo_flight
+
+import sim
+from sim.cli import main
+from sim.executors import ProcessExecutor, SerialExecutor, chunked
+from sim.montecarlo import extend, montecarlo, paired, replication_seed
+
+UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
+SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}
+
+
+def with_flights(*flights: dict[str, Any], uncertainty: dict[str, Any] | None = None) -> dict:
+    data = base_dict()
+    data["flights"] = list(flights)
+    if uncertainty is not None:
+        data["uncertainty"] = uncertainty
+    return data
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> str:
+    path.write_text(yaml.safe_dump(copy.deepcopy(data), sort_keys=False))
+    return str(path)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_launch_failure_rate_is_within_four_standard_errors() -> None:
+    p, n = 0.3, 400
+    data = with_flights(
+        cargo_flight("F1", 20, 100),
+        uncertainty={"launch_failures": {"rocket": {"failure_probability": p}}},
+    )
+    mc = montecarlo(build(data), n)
+    failed = np.array([v == "failed" for v in mc.texts["flight.F1.outcome"]])
+    assert len(failed) == n
+    assert abs(failed.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+    assert mc.probabilities()["launch.p_any_failure"] == failed.mean()
+    # a failed flight delivers nothing: delivered food is 100 kg exactly when it docked
+    delivered = mc.values("food.delivered_kg")
+    assert set(delivered[failed]) == {0.0} and set(delivered[~failed]) == {100.0}
+
+
+def test_fans_sample_the_exact_days_of_supply_weekly() -> None:
+    # 300 kg at 3 kg/day: 100 days of supply at epoch, falling 1 per day; +100 kg (33.3 days)
+    # when F1 docks on day 22; empty on day 133 + 1/3, with no supply after
+    mc = montecarlo(build(with_flights(cargo_flight("F1", 20, 100))), 2)
+    assert list(mc.grid[:5]) == [0, 7, 14, 21, 28]
+    expected = [100, 93, 86, 79, 100 + 100 / 3 - 28, 100 + 100 / 3 - 35]
+    assert mc.fans[0, 0, :6] == pytest.approx(expected, abs=1e-4)
+    assert mc.fans[0, 0, 20] == 0.0  # day 140: depleted, never negative
+    assert (mc.fans[1] == mc.fans[0]).all()  # nothing uncertain: replications agree
+    assert mc.fans.dtype == np.float32
+
+
+def test_common_random_numbers_pair_flights_whose_inputs_agree() -> None:
+    uncertainty = {
+        **SLIPS,
+        "launch_failures": {"rocket": {"failure_probability": 0.2, "stand_down_days": 10}},
+    }
+    flights = [cargo_flight("F1", 20, 100), cargo_flight("F2", 100, 100)]
+    a = build(with_flights(*flights, cargo_flight("F3", 200, 100), uncertainty=uncertainty))
+    b = build(with_flights(*flights, cargo_flight("F3", 200, 250), uncertainty=uncertainty))
+    ra, rb = montecarlo(a, 60), montecarlo(b, 60)
+    assert ra.seeds == rb.seeds
+    for f in ("F1", "F2", "F3"):
+        key = f"flight.{f}.launch_date"
+        assert np.array_equal(ra.values(key), rb.values(key), equal_nan=True)
+        assert ra.texts[f"flight.{f}.outcome"] == rb.texts[f"flight.{f}.outcome"]
+    slips = ra.values("flight.F1.slip_days")
+    assert len(set(slips)) > 30  # the slips do vary between replications
+    docked = np.array([o == "docked" for o in ra.texts["flight.F3.outcome"]])
+    diff = paired(ra, rb).difference("food.delivered_kg")
+    assert set(diff[docked]) == {150.0} and set(diff[~docked]) == {0.0}
+
+
+def test_extend_continues_the_replication_indexes() -> None:
+    sc = build(with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS))
+    whole = montecarlo(sc, 50)
+    grown = extend(montecarlo(sc, 30), 20)
+    assert grown.seeds == whole.seeds == [replication_seed(sc.seed, i) for i in range(50)]
+    assert grown.rows == whole.rows
+    assert np.array_equal(grown.fans, whole.fans)
+
+
+def test_chunking_and_executors_do_not_change_results() -> None:
+    sc = build(with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS))
+    one = montecarlo(sc, 25, chunk_size=25)
+    assert chunked(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    with SerialExecutor() as serial:
+        assert montecarlo(sc, 25, serial, chunk_size=4).rows == one.rows
+    with ProcessExecutor(2) as pool:
+        many = montecarlo(sc, 25, pool, chunk_size=3)
+    assert many.rows == one.rows and np.array_equal(many.table, one.table, equal_nan=True)
+
+
+# -- the CLI on baseline-uncertain: identical bytes for every executor --------------------
+N_SMALL = 40
+FILES = ("montecarlo.json", "replications.csv")
+
+
+@pytest.fixture(scope="module")
+def serial_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("mc") / "serial"
+    assert main(["montecarlo", UNCERTAIN, "-n", str(N_SMALL), "-o", str(out)]) == 0
+    return out
+
+
+def test_serial_run_writes_json_csv_and_fan(serial_run: Path) -> None:
+    assert sorted(p.name for p in serial_run.iterdir()) == [
+        "fan.png",
+        "montecarlo.json",
+        "replications.csv",
+    ]
+    assert (serial_run / "fan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads((serial_run / "montecarlo.json").read_text())
+    assert data["replications"] == N_SMALL and data["quantiles"] == [5, 50, 95]
+    for key in ("food.p_below_reserve", "food.p_depleted", "crew.p_rs_uncrewed"):
+        assert 0 <= data["probabilities"][key] <= 1
+    assert "crew.p_forced_return" in data["probabilities"]
+    stats = data["metrics"]["food.min_days_of_supply"]
+    assert stats["p5"] <= stats["p50"] <= stats["p95"] and stats["std"] >= 0
+    assert data["metrics"]["pad.baikonur-31.downtime_days"]["std"] > 0  # repair varies
+
+
+def test_two_processes_give_identical_bytes(serial_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "two"
+    argv = ["montecarlo", UNCERTAIN, "-n", str(N_SMALL), "-o", str(out), "--workers", "2"]
+    assert main(argv) == 0
+    for name in FILES:
+        assert (out / name).read_bytes() == (serial_run / name).read_bytes(), name
+
+
+def test_dask_local_cluster_gives_identical_bytes(serial_run: Path, tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "dask"
+    argv = ["montecarlo", UNCERTAIN, "-n", N_SMALL, "-o", out, "--executor", "dask"]
+    assert main([str(a) for a in [*argv, "--workers", 2]]) == 0
+    for name in FILES:
+        assert (out / name).read_bytes() == (serial_run / name).read_bytes(), name
+
+
+def test_one_replication_rerun_alone_reproduces_its_row(
+    serial_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (serial_run / "replications.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["replication"]) for r in rows] == list(range(N_SMALL))
+    row = rows[7]
+    code, out, _ = run_cli(
+        capsys, "run", UNCERTAIN, "--seed", row["seed"], "--json", "-o", tmp_path / "one"
+    )
+    assert code == 0
+    metrics = json.loads(out)
+    assert list(row)[2:] == list(metrics)
+    for key, value in metrics.items():
+        cell = row[key]
+        if value is None:
+            assert cell == "", key
+        elif isinstance(value, (str, int)):
+            assert cell == str(value), key
+        else:
+            assert float(cell) == value, key
+
+
+# -- paired comparison --------------------------------------------------------------------
+def test_paired_difference_of_an_extra_cargo_flight_is_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
+    b = copy.deepcopy(a)
+    b["name"] = "extra"
+    b["flights"].append(cargo_flight("F9", 150, 50))
+    pa, pb = write_yaml(tmp_path / "a.yaml", a), write_yaml(tmp_path / "b.yaml", b)
+    out = tmp_path / "paired"
+    code, text, _ = run_cli(capsys, "montecarlo", pa, pb, "-n", 30, "-o", out)
+    assert code == 0
+    data = json.loads((out / "paired.json").read_text())
+    (comp,) = data["comparisons"]
+    assert (comp["a"], comp["b"]) == ("analytic", "extra")
+    d = comp["difference_b_minus_a"]["food.delivered_kg"]
+    assert d["mean"] == 50.0 and d["ci95"] == [50.0, 50.0] and d["n"] == 30
+    assert comp["difference_b_minus_a"]["flight.F1.launch_date"]["ci95"] == [0.0, 0.0]
+    assert "food.delivered_kg" in text and "[exact]" in text
+    assert (out / "analytic" / "replications.csv").exists()
+    assert (out / "extra" / "fan.png").exists()
+
+
+def test_paired_sweep_over_param_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_yaml(
+        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
+    )
+    out = tmp_path / "sweep"
+    argv = ["montecarlo", path, "-n", 20, "-o", out]
+    code, _, _ = run_cli(capsys, *argv, "--param", "flights.F1.cargo.food", "--values", "100,160")
+    assert code == 0
+    (comp,) = json.loads((out / "paired.json").read_text())["comparisons"]
+    assert (comp["a"], comp["b"]) == ("food=100", "food=160")
+    assert comp["difference_b_minus_a"]["food.delivered_kg"]["ci95"] == [60.0, 60.0]
+
+
+# -- precision --------------------------------------------------------------------------------
+def test_until_ci_stops_when_the_width_is_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_yaml(
+        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
+    )
+    out = tmp_path / "ci"
+    metric = "flight.F1.slip_days"
+    argv = ["montecarlo", path, "-o", out, "--until-ci", f"{metric}=2", "--batch", 25]
+    code, text, _ = run_cli(capsys, *argv)
+    assert code == 0
+    info = json.loads((out / "montecarlo.json").read_text())["until_ci"]
+    n = info["replications"]
+    assert info["reached"] and info["achieved_width"] < 2 and n % 25 == 0
+    assert f"after {n:,} replications" in text
+    with (out / "replications.csv").open(newline="") as fh:
+        slips = np.array([float(r[metric]) for r in csv.DictReader(fh)])
+    assert len(slips) == n
+
+    def width(v: np.ndarray) -> float:
+        return 2 * 1.959963984540054 * float(np.std(v, ddof=1)) / math.sqrt(len(v))
+
+    assert width(slips) < 2 <= width(slips[: n - 25])  # one batch earlier was not enough
+
+
+def test_until_ci_respects_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_yaml(
+        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
+    )
+    out = tmp_path / "cap"
+    argv = ["--until-ci", "flight.F1.slip_days=0.01", "--batch", 20, "--max-n", 50]
+    code, text, _ = run_cli(capsys, "montecarlo", path, "-o", out, *argv)
+    assert code == 0
+    info = json.loads((out / "montecarlo.json").read_text())["until_ci"]
+    assert info["replications"] == 50 and not info["reached"]
+    assert "cap of 50 replications reached" in text
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--quantiles", "5,abc,95", "'abc' is not a number"),
+        ("--quantiles", "5,150", "150 is outside 0..100"),
+        ("--quantiles", "", "'' is not a number"),
+        ("--until-ci", "food.min_days_of_supply", "METRIC=WIDTH"),
+        ("--until-ci", "food.min_days_of_suply=1", "did you mean 'food.min_days_of_supply'"),
+        ("--until-ci", "flight.F1.outcome=1", "is text"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    path = write_yaml(tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100)))
+    code, _, err = run_cli(capsys, "montecarlo", path, "-n", 5, option, value, "-o", tmp_path)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "montecarlo.json").exists()
+
+
+def test_public_api() -> None:
+    assert sim.montecarlo is montecarlo and "montecarlo" in sim.__all__
