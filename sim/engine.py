@@ -243,6 +243,8 @@ class Engine:
                 if tp < t:
                     pad, t = p, tp
             self.pads[pad].book(t)
+            if t == env.now:
+                break  # pad free and family flying: launch without another event
             yield env.timeout(t - env.now)
             if self.grounded.get(family, -math.inf) > env.now:
                 self.pads[pad].cancel(t)  # grounded while waiting: queue again

@@ -119,12 +119,14 @@ class Store:
 
     def deliver(self, t: float, kg: float) -> None:
         """Add ``kg`` at time ``t``."""
-        self.advance(t)
+        if t > self.t:
+            self.advance(t)
         self.level += kg
         self.delivered += kg
 
     def set_crew(self, t: float, crew: int) -> None:
         """Change the number of people using this stock at time ``t``."""
-        self.advance(t)
+        if t > self.t:
+            self.advance(t)
         self.rate = crew * self.per_crew_day + self.fixed_per_day
         self._note_min(self.dos(), t)
