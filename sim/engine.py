@@ -11,7 +11,7 @@ import bisect
 import contextlib
 import gc
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -22,7 +22,7 @@ from sim.model import Flight, Scenario, VehicleType
 from sim.rng import Streams
 from sim.stores import Store
 
-__all__ = ["Craft", "Engine", "PadState"]
+__all__ = ["Craft", "Engine", "PadState", "gc_paused"]
 
 SEGMENTS = ("RS", "USOS")
 _EPS = 1e-9  # days: times closer than this are the same time
@@ -127,6 +127,22 @@ def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
         # an undock date keeps the planned stay length if the flight slips
         craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
     return craft
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restoring its state after).
+
+    A run allocates many objects that live until it ends and creates no cycles worth
+    collecting meanwhile; with the collector on, its full passes make the cost per event
+    grow with the size of the run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class PadState:
@@ -467,17 +483,10 @@ class Engine:
         env, horizon = self.env, self.horizon
         step, peek = env.step, env.peek
         n = 0
-        # The run allocates many short-lived objects and frees no cycles that matter before
-        # it ends; pausing the cyclic GC keeps the cost per event flat as runs grow.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             while peek() < horizon:
                 step()
                 n += 1
-        finally:
-            if was_enabled:
-                gc.enable()
         self.processed = n
         self._begin_change(horizon)
         self._end_change(horizon)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.engine import SEGMENTS, Engine
+from sim.engine import SEGMENTS, Engine, gc_paused
 from sim.model import Scenario
 from sim.scenario import scenario_digest
 
@@ -159,11 +159,12 @@ def _r(x: float | None) -> float | None:
 
 def simulate(scenario: Scenario, seed: int | None = None) -> Result:
     """Run ``scenario`` (with ``seed``, default the scenario's own) and collect its results."""
-    eng = Engine(scenario, seed).run()
-    series = _series(eng)
-    flights = _flight_rows(eng)
-    metrics = _metrics(eng, series, flights)
-    events = sorted(eng.events, key=lambda e: e[0])
+    with gc_paused():
+        eng = Engine(scenario, seed).run()
+        series = _series(eng)
+        flights = _flight_rows(eng)
+        metrics = _metrics(eng, series, flights)
+        events = sorted(eng.events, key=lambda e: e[0])
     return Result(scenario, eng.seed, events, series, flights, metrics, eng.processed)
 
 
