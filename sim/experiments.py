@@ -27,7 +27,6 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +38,7 @@ from tqdm import tqdm
 
 from sim.engine import SEGMENTS
 from sim.errors import Mark, Problem, ScenarioError
+from sim.executors import chunked, make_executor
 from sim.results import Metric, Result, simulate, write_atomically
 from sim.rng import derive_seed
 from sim.scenario import load_scenario, scenario_digest
@@ -325,7 +325,7 @@ def _run_task(task: _Task) -> _Done:
     return _Done(task.slot, simulate(scenario, seed=task.seed).metrics, None)
 
 
-def _run_chunk(chunk: list[_Task]) -> list[_Done]:
+def _run_chunk(_: None, chunk: list[_Task]) -> list[_Done]:
     """A worker's unit of work: several sweep points, one after the other."""
     return [_run_task(t) for t in chunk]
 
@@ -406,8 +406,9 @@ def sweep(
 
 
 def _execute(tasks: list[_Task], workers: int, progress: bool) -> list[_Done]:
-    """Run ``tasks``; results in task order whatever the order they finished in."""
-    done: list[_Done | None] = [None] * len(tasks)
+    """Run ``tasks`` in chunks on a local executor; results come back in task order."""
+    size = max(1, math.ceil(len(tasks) / (max(workers, 1) * 4)))
+    done: list[_Done] = []
     bar = tqdm(
         total=len(tasks),
         unit="run",
@@ -416,30 +417,13 @@ def _execute(tasks: list[_Task], workers: int, progress: bool) -> list[_Done]:
         disable=not (progress and sys.stderr.isatty()),
     )
     try:
-        if workers <= 1 or len(tasks) <= 1:
-            for task in tasks:
-                done[task.slot] = _run_task(task)
-                bar.update(1)
-        else:
-            size = max(1, math.ceil(len(tasks) / (workers * 4)))
-            chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                pending = {pool.submit(_run_chunk, c) for c in chunks}
-                try:
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                        for fut in finished:
-                            chunk_done = fut.result()
-                            for d in chunk_done:
-                                done[d.slot] = d
-                            bar.update(len(chunk_done))
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+        with make_executor("local", workers if len(tasks) > 1 else 1) as executor:
+            for part in executor.map(_run_chunk, None, chunked(tasks, size)):
+                done.extend(part)
+                bar.update(len(part))
     finally:
         bar.close()
-    assert all(d is not None for d in done)
-    return [d for d in done if d is not None]
+    return done
 
 
 # -- critical ----------------------------------------------------------------------------
