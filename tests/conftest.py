@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import signal
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -103,6 +106,23 @@ def build(data: dict[str, Any], overrides: list[str] | None = None) -> sim.Scena
 @pytest.fixture
 def analytic() -> dict[str, Any]:
     return base_dict()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the test if the block runs longer (a hang becomes a failure;
+    SIGALRM, so only in the main thread, where pytest runs tests)."""
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def shipped_scenarios() -> list[Path]:

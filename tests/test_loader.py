@@ -10,11 +10,9 @@ Tests named ``test_regression_*`` pin bugs found in ``sim/`` by these tests and 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
-import signal
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import time_limit
 
 import sim
 from sim.cli import main
@@ -100,22 +99,6 @@ def load_text(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> sim.S
 
 def fails_with_one(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> Problem:
     return only_problem(write(tmp_path, text), overrides)
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise TimeoutError in the test if the block runs longer (a hang becomes a failure)."""
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 # -- a valid scenario ---------------------------------------------------------------------

@@ -9,15 +9,14 @@ col >= 1) and says something. No other exception may escape.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,26 +97,6 @@ def mutated(draw: st.DrawFn) -> dict[str, Any] | Any:
         elif kind == "duplicate" and isinstance(parent, list):
             parent.insert(key, copy.deepcopy(parent[key]))
     return data
-
-
-class _Timeout(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Turn a hang into a failure (SIGALRM; pytest runs tests in the main thread)."""
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _Timeout(f"did not finish within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @settings(
