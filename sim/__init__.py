@@ -8,8 +8,9 @@
 
 from sim._version import __version__
 from sim.compare import CompareReport, compare
+from sim.critical import CriticalResult, critical
 from sim.errors import Problem, ScenarioError
-from sim.experiments import CriticalResult, SweepResult, critical, sweep
+from sim.experiments import SweepResult, sweep
 from sim.model import Scenario
 from sim.montecarlo import MonteCarloResult, montecarlo
 from sim.results import Result, simulate

@@ -8,27 +8,34 @@ Inside a run every draw comes from a stream keyed by name (``repair/<pad>/<n>``,
 scenarios sees the same repair, slips and failures wherever their inputs agree: their
 differences are paired, not noise. A replication is reproduced alone by ``iss-sim run
 --seed <its seed>``, and the results do not depend on the executor or the chunking.
+
+The worker side lives in :mod:`sim.replications`, the statistics in
+:mod:`sim.ensemble_stats` and the paired comparison in :mod:`sim.paired` (re-exported here).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim._version import __version__
+from sim.ensemble_stats import check_quantiles, halfwidth, json_number, json_quantiles, metric_stats
 from sim.executors import Executor, SerialExecutor, chunked
 from sim.model import Scenario
-from sim.results import simulate, write_atomically
+from sim.paired import PairedResult, paired
+from sim.replications import Chunk, Job, csv_cell, run_chunk
+from sim.results import write_atomically
 from sim.rng import derive_seed
 from sim.scenario import scenario_digest
+
+# Also importable from here, where it was defined before sim.ensemble_stats.
+from sim.ensemble_stats import Z95 as Z95  # isort: skip
 
 __all__ = [
     "MonteCarloResult",
@@ -42,8 +49,6 @@ __all__ = [
     "until_ci",
 ]
 
-Z95 = 1.959963984540054
-"""Two-sided 95% quantile of the standard normal."""
 GRID_STEP_DAYS = 7.0
 """Days between two samples of the days-of-supply fans."""
 CHUNK_SIZE = 250
@@ -56,124 +61,6 @@ Progress = Callable[[int], None]
 def replication_seed(seed: int, index: int) -> int:
     """The run seed of replication ``index`` of an ensemble whose seed is ``seed``."""
     return derive_seed(seed, f"rep/{index}")
-
-
-# -- one chunk of replications, in a worker -------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class _Job:
-    """What every worker needs once: the scenario and the fan sampling grid (days)."""
-
-    scenario: Scenario
-    grid: np.ndarray
-
-
-@dataclass(eq=False)
-class _Chunk:
-    """A worker's compact answer for a chunk: no per-replication dicts cross processes."""
-
-    keys: tuple[str, ...]
-    kinds: tuple[str, ...]
-    """Per key: ``number``, ``date``, ``text`` or ``null`` (only nulls in this chunk)."""
-    values: np.ndarray
-    """(replications, keys) float64: numbers; dates as days since epoch; NaN otherwise."""
-    texts: dict[str, list[str | None]]
-    rows: list[str]
-    """One CSV line per replication: index, seed, then the metrics as ``run`` gives them."""
-    fans: np.ndarray
-    """(replications, consumables, grid) float32 days of supply."""
-
-
-def _run_chunk(job: _Job, reps: list[tuple[int, int]]) -> _Chunk:
-    sc, grid = job.scenario, job.grid
-    columns = [f"{c.id}_days" for c in sc.station.consumables]
-    fans = np.empty((len(reps), len(columns), len(grid)), dtype=np.float32)
-    raw: list[list[Any]] = []
-    keys: tuple[str, ...] = ()
-    for r, (_, seed) in enumerate(reps):
-        res = simulate(sc, seed=seed)
-        if not keys:
-            keys = tuple(res.metrics)
-        elif tuple(res.metrics) != keys:  # same scenario, same keys: a bug otherwise
-            raise RuntimeError(f"replication with seed {seed} has other metric keys")
-        raw.append(list(res.metrics.values()))
-        series = res.series
-        _sample_days(series["day"], [series[c] for c in columns], grid, fans[r])
-    values = np.full((len(reps), len(keys)), np.nan)
-    kinds: list[str] = []
-    texts: dict[str, list[str | None]] = {}
-    epoch = sc.epoch.toordinal()
-    for j, key in enumerate(keys):
-        col = [row[j] for row in raw]
-        kind, nums = _column(col, epoch)
-        kinds.append(kind)
-        if kind == "text":
-            texts[key] = col
-        elif nums is not None:
-            values[:, j] = nums
-    rows = [
-        f"{i},{seed}," + ",".join([_CELL.get(type(v), _cell)(v) for v in row])
-        for (i, seed), row in zip(reps, raw, strict=True)
-    ]
-    return _Chunk(keys, tuple(kinds), values, texts, rows, fans)
-
-
-def _column(col: list[Any], epoch_ordinal: int) -> tuple[str, list[float] | None]:
-    """The kind of a metric column and its values as floats (None for text)."""
-    first = next((v for v in col if v is not None), None)
-    if first is None:
-        return "null", None
-    if not isinstance(first, str):
-        return "number", [math.nan if v is None else float(v) for v in col]
-    days: dict[str, float] = {}
-    try:
-        for v in col:
-            if v is not None and v not in days:
-                days[v] = float(date.fromisoformat(v).toordinal() - epoch_ordinal)
-    except (TypeError, ValueError):
-        return "text", None
-    return "date", [math.nan if v is None else days[v] for v in col]
-
-
-_QUOTE = re.compile(r'[,"\r\n]')
-
-
-def _text_cell(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if _QUOTE.search(text) else text
-
-
-def _cell(v: Any) -> str:
-    """A metric as a CSV cell: floats in round-trip form, null empty, text quoted if needed."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(v)
-    return _text_cell(str(v))
-
-
-_CELL: dict[type, Callable[[Any], str]] = {
-    float: repr,
-    int: str,
-    str: _text_cell,
-    type(None): lambda v: "",
-}
-"""Fast path of :func:`_cell` by exact type (a replication has ~170 metrics)."""
-
-
-def _sample_days(
-    day: np.ndarray, days: Sequence[np.ndarray], grid: np.ndarray, out: np.ndarray
-) -> None:
-    """Days of supply at the ``grid`` times into ``out`` (one row per array of ``days``, each
-    over the series times ``day``), exact: the state after the last series row at or before
-    each time, minus the time elapsed since (days of supply fall with slope -1 while
-    anything is used; they stay infinite while nothing is). Never below 0."""
-    i = np.searchsorted(day, grid, side="right") - 1
-    i[i < 0] = 0
-    elapsed = grid - day[i]
-    for j, column in enumerate(days):
-        v = column[i]
-        v -= elapsed  # inf - x stays inf
-        out[j] = v
-    np.maximum(out, 0.0, out=out)
 
 
 # -- the ensemble ----------------------------------------------------------------------------
@@ -256,10 +143,10 @@ class MonteCarloResult:
         """Share of replications in which each event of :meth:`indicators` happened."""
         return {k: float(np.mean(v)) if self.n else math.nan for k, v in self.indicators().items()}
 
-    def ci_halfwidth(self, key: str) -> float:
+    def cihalfwidth(self, key: str) -> float:
         """Half-width of the 95% confidence interval of the mean of ``key`` (normal
         approximation, over the replications where it has a value; inf below 2)."""
-        return _halfwidth(self.values(key))
+        return halfwidth(self.values(key))
 
     def fan_quantiles(self, qs: Sequence[float] = (5, 50, 95)) -> dict[str, np.ndarray]:
         """Per consumable: the percentiles ``qs`` of days of supply, shape (len(qs), grid)."""
@@ -279,7 +166,7 @@ class MonteCarloResult:
 
     def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
         """Statistics of every metric and the event probabilities (``montecarlo.json``)."""
-        qs = _check_quantiles(quantiles)
+        qs = check_quantiles(quantiles)
         sc = self.scenario
         stats: dict[str, Any] = {}
         for key in self.keys:
@@ -292,7 +179,7 @@ class MonteCarloResult:
                     )
                 stats[key] = {"kind": "text", "counts": dict(sorted(counts.items()))}
             else:
-                stats[key] = _stats(self.values(key), kind, qs, sc.epoch)
+                stats[key] = metric_stats(self.values(key), kind, qs, sc.epoch)
         return {
             "scenario": sc.name,
             "scenario_sha256": scenario_digest(sc),
@@ -304,14 +191,14 @@ class MonteCarloResult:
             "epoch": sc.epoch.isoformat(),
             "horizon": sc.horizon.isoformat(),
             "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
-            "quantiles": [_tidy(q) for q in qs],
-            "probabilities": {k: _r(p) for k, p in self.probabilities().items()},
+            "quantiles": json_quantiles(qs),
+            "probabilities": {k: json_number(p) for k, p in self.probabilities().items()},
             "metrics": stats,
         }
 
     def csv_text(self) -> str:
         """The content of ``replications.csv``: one row per replication."""
-        header = ",".join(["replication", "seed", *map(_cell, self.keys)])
+        header = ",".join(["replication", "seed", *map(csv_cell, self.keys)])
         return "\n".join([header, *self.rows]) + "\n"
 
     def write_files(
@@ -356,16 +243,16 @@ def montecarlo(
     ex = executor if executor is not None else SerialExecutor()
     reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]
     size = chunk_size or max(1, min(CHUNK_SIZE, math.ceil(n / (4 * max(1, ex.workers)))))
-    job = _Job(scenario, np.arange(0.0, scenario.horizon_days + 1e-9, grid_step_days))
-    chunks: list[_Chunk] = []
-    for chunk in ex.map(_run_chunk, job, chunked(reps, size)):
+    job = Job(scenario, np.arange(0.0, scenario.horizon_days + 1e-9, grid_step_days))
+    chunks: list[Chunk] = []
+    for chunk in ex.map(run_chunk, job, chunked(reps, size)):
         chunks.append(chunk)
         if progress is not None:
             progress(len(chunk.rows))
     return _assemble(job, base, [s for _, s in reps], chunks)
 
 
-def _assemble(job: _Job, seed: int, seeds: list[int], chunks: list[_Chunk]) -> MonteCarloResult:
+def _assemble(job: Job, seed: int, seeds: list[int], chunks: list[Chunk]) -> MonteCarloResult:
     sc, grid = job.scenario, job.grid
     cons = len(sc.station.consumables)
     keys = next((c.keys for c in chunks if c.keys), ())
@@ -442,92 +329,12 @@ def extend(
     )
 
 
-# -- paired comparison ------------------------------------------------------------------------
-@dataclass
-class PairedResult:
-    """B - A, replication by replication, for two ensembles run with the same seeds."""
-
-    a: MonteCarloResult
-    b: MonteCarloResult
-
-    def difference(self, key: str) -> np.ndarray:
-        """B - A of metric or probability ``key`` per replication (dates: days; NaN where
-        either has no value)."""
-        d: np.ndarray = self.b.values(key) - self.a.values(key)
-        return d
-
-    def keys(self) -> list[str]:
-        """Numeric and date metrics both ensembles have."""
-        return [
-            k
-            for k in self.a.keys
-            if self.a.kinds[k] in ("number", "date") and self.b.kinds.get(k, "text") != "text"
-        ]
-
-    def ci_width(self, key: str) -> float:
-        """Full width of the 95% confidence interval of the mean difference of ``key``."""
-        return 2 * _halfwidth(self.difference(key))
-
-    def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
-        """Per probability and per metric: the mean of B - A with its 95% confidence
-        interval, and the distribution of B - A (``paired.json``)."""
-        qs = _check_quantiles(quantiles)
-        pa, pb = self.a.indicators(), self.b.indicators()
-        probs = {}
-        for k in pa:
-            d = pb[k].astype(float) - pa[k].astype(float)
-            mean, half = float(np.mean(d)) if len(d) else math.nan, _halfwidth(d)
-            probs[k] = {
-                "a": _r(float(np.mean(pa[k]))) if len(d) else None,
-                "b": _r(float(np.mean(pb[k]))) if len(d) else None,
-                "difference": _r(mean),
-                "ci95": [_r(mean - half), _r(mean + half)],
-            }
-        metrics = {}
-        for k in self.keys():
-            d = self.difference(k)
-            ok = d[np.isfinite(d)]
-            if not len(ok):
-                continue
-            mean, half = float(np.mean(ok)), _halfwidth(ok)
-            entry: dict[str, Any] = {
-                "unit": "days" if self.a.kinds[k] == "date" else "as the metric",
-                "n": len(ok),
-                "mean": _r(mean),
-                "std": _r(float(np.std(ok, ddof=1))) if len(ok) > 1 else 0.0,
-                "ci95": [_r(mean - half), _r(mean + half)],
-            }
-            entry.update(
-                {f"p{q:g}": _r(float(x)) for q, x in zip(qs, np.percentile(ok, qs), strict=True)}
-            )
-            entry["p_b_greater"] = _r(float(np.mean(ok > 0)))
-            entry["p_b_less"] = _r(float(np.mean(ok < 0)))
-            metrics[k] = entry
-        return {
-            "a": self.a.scenario.name,
-            "b": self.b.scenario.name,
-            "seed": self.a.seed,
-            "replications": self.a.n,
-            "quantiles": [_tidy(q) for q in qs],
-            "probabilities": probs,
-            "difference_b_minus_a": metrics,
-        }
-
-
-def paired(a: MonteCarloResult, b: MonteCarloResult) -> PairedResult:
-    """Pair two ensembles replication by replication; they must share their seeds
-    (run both with the same ``seed=`` and number of replications)."""
-    if a.seeds != b.seeds:
-        raise ValueError("paired ensembles need the same replication seeds (same seed and n)")
-    return PairedResult(a, b)
-
-
 # -- precision: add replications until a confidence interval is narrow enough -----------
 def ci_width(results: Sequence[MonteCarloResult], key: str) -> float:
     """Full width of the 95% CI of the mean of ``key`` for one ensemble; for several, the
     widest CI of the mean paired difference against the first."""
     if len(results) == 1:
-        return 2 * results[0].ci_halfwidth(key)
+        return 2 * results[0].cihalfwidth(key)
     return max(paired(results[0], r).ci_width(key) for r in results[1:])
 
 
@@ -565,54 +372,3 @@ def probability_names(scenario: Scenario) -> list[str]:
     names += ["consumables.p_any_below_reserve", "consumables.p_any_depleted"]
     names += [f"crew.p_{s}_uncrewed" for s in ("rs", "usos", "station")]
     return [*names, "crew.p_forced_return", "launch.p_any_failure"]
-
-
-# -- helpers ------------------------------------------------------------------------------
-def _halfwidth(v: np.ndarray) -> float:
-    ok = v[np.isfinite(v)]
-    if len(ok) < 2:
-        return math.inf
-    return float(Z95 * np.std(ok, ddof=1) / math.sqrt(len(ok)))
-
-
-def _check_quantiles(quantiles: Sequence[float]) -> list[float]:
-    qs = [float(q) for q in quantiles]
-    bad = [q for q in qs if not 0 <= q <= 100]
-    if bad:
-        raise ValueError(f"quantiles are percentages from 0 to 100, got {bad[0]:g}")
-    return qs
-
-
-def _stats(v: np.ndarray, kind: str, qs: list[float], epoch: date) -> dict[str, Any]:
-    ok = v[np.isfinite(v)]
-    entry: dict[str, Any] = {"kind": kind, "n": len(ok), "null": int(len(v) - len(ok))}
-    if not len(ok):
-        return entry
-    mean = float(np.mean(ok))
-    std = float(np.std(ok, ddof=1)) if len(ok) > 1 else 0.0
-    half = _halfwidth(ok)
-    pct = np.percentile(ok, qs)
-    if kind == "date":
-        entry["mean"] = _date(mean, epoch)
-        entry["std_days"] = _r(std)
-        entry["ci95_halfwidth_days"] = _r(half)
-        entry.update({f"p{q:g}": _date(float(x), epoch) for q, x in zip(qs, pct, strict=True)})
-    else:
-        entry["mean"] = _r(mean)
-        entry["std"] = _r(std)
-        entry["ci95_halfwidth"] = _r(half)
-        entry.update({f"p{q:g}": _r(float(x)) for q, x in zip(qs, pct, strict=True)})
-    return entry
-
-
-def _tidy(q: float) -> float | int:
-    return int(q) if float(q).is_integer() else q
-
-
-def _date(day: float, epoch: date) -> str:
-    return (epoch + timedelta(days=round(day))).isoformat()
-
-
-def _r(x: float) -> float | None:
-    """Rounded for JSON; None for a value that is not finite (JSON has no inf or NaN)."""
-    return round(x, 6) + 0.0 if math.isfinite(x) else None

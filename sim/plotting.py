@@ -8,10 +8,10 @@ headless Agg backend is chosen when no display exists.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -25,12 +25,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+if TYPE_CHECKING:
+    from sim.rundata import RunData
+
 __all__ = [
     "OKABE_ITO",
     "Axes",
     "Figure",
     "color_for",
     "date_axis",
+    "finish_run_axes",
     "new_axes",
     "new_grid",
     "outside_legend",
@@ -54,6 +58,7 @@ OKABE_ITO = [
 SEGMENT_COLORS = {"RS": "#D55E00", "USOS": "#0072B2"}
 RESERVE_COLOR = "#7f7f7f"
 OUTAGE_COLOR = "#E69F00"
+FAILURE_COLOR = "#D55E00"
 
 
 def color_for(i: int) -> str:
@@ -121,3 +126,25 @@ def outside_legend(ax: Axes, handles: list[Any] | None = None, notes: Iterable[s
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False
     )
+
+
+def finish_run_axes(
+    ax: Axes,
+    r: RunData,
+    top: float | None,
+    ylabel: str | None,
+    title: str,
+    notes: Sequence[str] = (),
+    legend: bool = True,
+) -> None:
+    """Dated x axis over the run ``r``, y axis from 0 to ``top``, title, legend outside on the
+    right (ending with ``notes``) unless ``legend`` is False."""
+    ax.set_xlim(to_date(r.epoch, 0.0), to_date(r.epoch, r.horizon_days))
+    if top is not None:
+        ax.set_ylim(0, top)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    date_axis(ax)
+    ax.set_title(title, loc="left", fontsize=12)
+    if legend:
+        outside_legend(ax, notes=notes)

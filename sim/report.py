@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.results import Result
 
-__all__ = ["run_summary"]
+__all__ = ["run_summary", "table_lines"]
 
 
 def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str:
@@ -54,3 +54,17 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
         lines.append("")
         lines.append(f"  wrote {out_dir}/ (summary.json, timeseries.csv, flights.csv, events.csv)")
     return "\n".join(lines)
+
+
+def table_lines(heads: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """A text table, indented by two spaces: the header ``heads``, then ``rows``; each column
+    padded to its widest cell, the first ``left`` columns flush left, the others flush right."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    lines = []
+    for cells in [heads, *rows]:
+        padded = [
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(padded))
+    return lines

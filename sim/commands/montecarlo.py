@@ -21,16 +21,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.commands import ExitCode, UserError, add_set, err, out
-from sim.errors import Mark, Problem, ScenarioError
+from sim.ensemble_stats import json_number
+from sim.errors import ScenarioError
 from sim.executors import KINDS, make_executor
-from sim.experiments import parse_values, value_text
+from sim.mc_report import paired_table, precision_line, single_table
 from sim.model import Scenario
 from sim.montecarlo import (
     MonteCarloResult,
-    PairedResult,
     ci_width,
     montecarlo,
     paired,
@@ -39,6 +37,7 @@ from sim.montecarlo import (
 )
 from sim.results import simulate, write_atomically
 from sim.scenario import load_scenario
+from sim.specs import override, parse_values, relabel, value_text
 
 DEFAULT_N = 1000
 
@@ -143,7 +142,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         precision = {
             "metric": until[0],
             "width": until[1],
-            "achieved_width": _json_float(ci_width(results, until[0])),
+            "achieved_width": json_number(ci_width(results, until[0])),
             "reached": reached,
             "replications": results[0].n,
             "batch": args.batch,
@@ -171,7 +170,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         files = "paired.json; " + ", ".join(f"{_folder_name(x)}/" for x in labels)
     if precision is not None:
         out("")
-        out(_precision_line(precision, len(results) > 1))
+        out(precision_line(precision, len(results) > 1))
     out("")
     out(f"  wrote {folder}/ ({files})")
     return ExitCode.OK
@@ -226,23 +225,13 @@ def _scenarios(args: argparse.Namespace) -> list[tuple[str, Scenario]]:
         raise UserError("a paired sweep needs at least two values")
     out_list = []
     for point in points:
-        sets = [f"{p}={value_text(v)}" for p, v in point]
+        sets = [override(p, v) for p, v in point]
         try:
             sc = load_scenario(args.scenarios[0], [*args.set, *sets])
         except ScenarioError as exc:
-            raise _relabel(exc, len(args.set)) from None
+            raise relabel(exc, len(args.set)) from None
         out_list.append((",".join(f"{p.rsplit('.', 1)[-1]}={value_text(v)}" for p, v in point), sc))
     return out_list
-
-
-def _relabel(exc: ScenarioError, n_sets: int) -> ScenarioError:
-    problems = [
-        Problem(Mark("--param", p.mark.line - n_sets, p.mark.col), p.path, p.message)
-        if p.mark.file == "--set" and p.mark.line > n_sets
-        else p
-        for p in exc.problems
-    ]
-    return ScenarioError(problems)
 
 
 def _unique(names: Sequence[str]) -> list[str]:
@@ -324,122 +313,3 @@ def _write_paired(
         data["until_ci"] = precision
     text = json.dumps(data, indent=2, allow_nan=False)
     (d / "paired.json").write_text(text + "\n", encoding="utf-8")
-
-
-def _json_float(x: float) -> float | None:
-    return round(x, 6) if math.isfinite(x) else None
-
-
-def _pct(p: float) -> str:
-    return f"{100 * p:.1f}%"
-
-
-def _num(x: float | str | None) -> str:
-    if x is None:
-        return "-"
-    return x if isinstance(x, str) else f"{x:.1f}"
-
-
-def _rows(heads: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    lines = []
-    for cells in [heads, *rows]:
-        padded = [
-            c.ljust(w) if i < left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        lines.append("  " + "  ".join(padded))
-    return lines
-
-
-def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
-    """Probabilities per consumable and for the crew, then each consumable's minimum days of
-    supply (mean and quantiles)."""
-    sc = mc.scenario
-    p = mc.probabilities()
-    s = mc.summary(quantiles)["metrics"]
-    lines = [f"{sc.name}: {mc.n:,} replications (ensemble seed {mc.seed})", ""]
-    qheads = [f"P{q:g}" for q in quantiles]
-    rows = []
-    for c in mc.consumables:
-        entry = s.get(f"{c}.min_days_of_supply", {})
-        rows.append(
-            [
-                c,
-                _pct(p[f"{c}.p_below_reserve"]),
-                _pct(p[f"{c}.p_depleted"]),
-                _num(entry.get("mean")),
-            ]
-            + [_num(entry.get(f"p{q:g}")) for q in quantiles]
-        )
-    heads = ["consumable", "P(below reserve)", "P(depleted)", "min days mean", *qheads]
-    lines += _rows(heads, rows)
-    lines.append("")
-    lines.append(
-        f"  crew: P(uncrewed) RS {_pct(p['crew.p_rs_uncrewed'])}, USOS "
-        f"{_pct(p['crew.p_usos_uncrewed'])}, station {_pct(p['crew.p_station_uncrewed'])}; "
-        f"P(forced return) {_pct(p['crew.p_forced_return'])}"
-    )
-    lines.append(f"  launches: P(at least one failure) {_pct(p['launch.p_any_failure'])}")
-    return "\n".join(lines)
-
-
-def paired_table(
-    pair: PairedResult, s: dict[str, Any], a: str, b: str, quantiles: list[float], top: int
-) -> str:
-    """From ``s`` (``pair.summary()``): the probabilities of A and B with the difference and
-    its CI, then the ``top`` metrics whose mean difference B - A is largest relative to the
-    metric's spread in A (so that kg and days compare), with the CI and quantiles of B - A."""
-    lines = [
-        f"B - A over {pair.a.n:,} paired replications (ensemble seed {pair.a.seed})",
-        f"  A = {a}",
-        f"  B = {b}",
-        "",
-    ]
-    rows = []
-    for key, e in s["probabilities"].items():
-        lo, hi = e["ci95"]
-        ci = "-" if lo is None else f"[{100 * lo:+.1f}, {100 * hi:+.1f}]"
-        rows.append([key, _pct(e["a"]), _pct(e["b"]), f"{100 * e['difference']:+.1f}", ci])
-    lines += _rows(["probability", "A", "B", "B-A (points)", "95% CI"], rows)
-    ranked = []
-    for key, e in s["difference_b_minus_a"].items():
-        if e["mean"] == 0 and e["std"] == 0:
-            continue
-        va = pair.a.values(key)
-        spread = float(np.std(va[np.isfinite(va)])) or e["std"] or 0.0
-        ranked.append((abs(e["mean"]) / spread if spread else math.inf, key, e))
-    ranked.sort(key=lambda t: (-t[0], t[1]))
-    lines.append("")
-    if not ranked:
-        lines.append("  no metric differs between A and B in any replication")
-        return "\n".join(lines)
-    rows = []
-    for _, key, e in ranked[:top]:
-        lo, hi = e["ci95"]
-        ci = "[exact]" if lo == hi else ("-" if lo is None else f"[{lo:+.2f}, {hi:+.2f}]")
-        unit = " d" if e["unit"] == "days" else ""
-        cells = [key, f"{e['mean']:+.2f}{unit}", ci]
-        cells += [f"{e[f'p{q:g}']:+.1f}" for q in quantiles]
-        rows.append([*cells, _pct(e["p_b_greater"]), _pct(e["p_b_less"])])
-    lines.append(
-        f"  largest mean differences B - A ({min(top, len(ranked))} of {len(ranked)} metrics "
-        "that differ, by |mean| / std in A)"
-    )
-    heads = ["metric", "mean B-A", "95% CI", *(f"P{q:g}" for q in quantiles), "B>A", "B<A"]
-    lines += _rows(heads, rows)
-    return "\n".join(lines)
-
-
-def _precision_line(p: dict[str, Any], is_paired: bool) -> str:
-    what = f"the mean {'paired difference ' if is_paired else ''}of {p['metric']}"
-    width = "inf" if p["achieved_width"] is None else f"{p['achieved_width']:.4g}"
-    if p["reached"]:
-        return (
-            f"  until-ci: 95% CI of {what} is {width} wide (< {p['width']:g}) "
-            f"after {p['replications']:,} replications"
-        )
-    return (
-        f"  until-ci: cap of {p['max_n']:,} replications reached; the 95% CI of {what} is "
-        f"{width} wide, not below {p['width']:g}"
-    )

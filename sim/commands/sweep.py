@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, out
-from sim.experiments import SweepResult, Value, parse_values, sweep, value_text
+from sim.experiments import SweepResult, sweep
+from sim.report import table_lines
+from sim.specs import Value, parse_values, value_text
 
 _DOS = ".min_days_of_supply"
 _SHORT = {
@@ -147,19 +149,8 @@ def sweep_table(result: SweepResult, metrics: list[str]) -> str:
                 below = True
             row.append(cell)
         rows.append(row)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    n = len(result.params)
     lines = [f"{result.scenario}: {len(result.runs)} runs over {', '.join(result.params)}", ""]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.ljust(w) if i < n else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  " + "  ".join(padded)
-
-    lines.append(line(heads))
-    lines.extend(line(r) for r in rows)
+    lines += table_lines(heads, rows, left=len(result.params))
     if below:
         reserves = sorted(set(result.reserve_days.values()))
         lines.append("")

@@ -1,0 +1,136 @@
+"""One chunk of Monte Carlo replications, as a worker runs it: the metrics packed column by
+column, one CSV row per replication, and days of supply sampled on the fan grid."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from sim.model import Scenario
+from sim.results import simulate
+
+__all__ = ["Chunk", "Job", "csv_cell", "run_chunk", "sample_days"]
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """What every worker needs once: the scenario and the fan sampling grid (days)."""
+
+    scenario: Scenario
+    grid: np.ndarray
+
+
+@dataclass(eq=False)
+class Chunk:
+    """A worker's compact answer for a chunk: no per-replication dicts cross processes."""
+
+    keys: tuple[str, ...]
+    kinds: tuple[str, ...]
+    """Per key: ``number``, ``date``, ``text`` or ``null`` (only nulls in this chunk)."""
+    values: np.ndarray
+    """(replications, keys) float64: numbers; dates as days since epoch; NaN otherwise."""
+    texts: dict[str, list[str | None]]
+    rows: list[str]
+    """One CSV line per replication: index, seed, then the metrics as ``run`` gives them."""
+    fans: np.ndarray
+    """(replications, consumables, grid) float32 days of supply."""
+
+
+def run_chunk(job: Job, reps: list[tuple[int, int]]) -> Chunk:
+    """Run the replications ``reps`` (index, seed) of ``job`` (in a worker process or here)."""
+    sc, grid = job.scenario, job.grid
+    columns = [f"{c.id}_days" for c in sc.station.consumables]
+    fans = np.empty((len(reps), len(columns), len(grid)), dtype=np.float32)
+    raw: list[list[Any]] = []
+    keys: tuple[str, ...] = ()
+    for r, (_, seed) in enumerate(reps):
+        res = simulate(sc, seed=seed)
+        if not keys:
+            keys = tuple(res.metrics)
+        elif tuple(res.metrics) != keys:  # same scenario, same keys: a bug otherwise
+            raise RuntimeError(f"replication with seed {seed} has other metric keys")
+        raw.append(list(res.metrics.values()))
+        series = res.series
+        sample_days(series["day"], [series[c] for c in columns], grid, fans[r])
+    values = np.full((len(reps), len(keys)), np.nan)
+    kinds: list[str] = []
+    texts: dict[str, list[str | None]] = {}
+    epoch = sc.epoch.toordinal()
+    for j, key in enumerate(keys):
+        col = [row[j] for row in raw]
+        kind, nums = _column(col, epoch)
+        kinds.append(kind)
+        if kind == "text":
+            texts[key] = col
+        elif nums is not None:
+            values[:, j] = nums
+    rows = [
+        f"{i},{seed}," + ",".join([_CELL.get(type(v), csv_cell)(v) for v in row])
+        for (i, seed), row in zip(reps, raw, strict=True)
+    ]
+    return Chunk(keys, tuple(kinds), values, texts, rows, fans)
+
+
+def _column(col: list[Any], epoch_ordinal: int) -> tuple[str, list[float] | None]:
+    """The kind of a metric column and its values as floats (None for text)."""
+    first = next((v for v in col if v is not None), None)
+    if first is None:
+        return "null", None
+    if not isinstance(first, str):
+        return "number", [math.nan if v is None else float(v) for v in col]
+    days: dict[str, float] = {}
+    try:
+        for v in col:
+            if v is not None and v not in days:
+                days[v] = float(date.fromisoformat(v).toordinal() - epoch_ordinal)
+    except (TypeError, ValueError):
+        return "text", None
+    return "date", [math.nan if v is None else days[v] for v in col]
+
+
+_QUOTE = re.compile(r'[,"\r\n]')
+
+
+def _text_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _QUOTE.search(text) else text
+
+
+def csv_cell(v: Any) -> str:
+    """A metric as a CSV cell: floats in round-trip form, null empty, text quoted if needed."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return _text_cell(str(v))
+
+
+_CELL: dict[type, Callable[[Any], str]] = {
+    float: repr,
+    int: str,
+    str: _text_cell,
+    type(None): lambda v: "",
+}
+"""Fast path of :func:`csv_cell` by exact type (a replication has ~170 metrics)."""
+
+
+def sample_days(
+    day: np.ndarray, days: Sequence[np.ndarray], grid: np.ndarray, out: np.ndarray
+) -> None:
+    """Days of supply at the ``grid`` times into ``out`` (one row per array of ``days``, each
+    over the series times ``day``), exact: the state after the last series row at or before
+    each time, minus the time elapsed since (days of supply fall with slope -1 while
+    anything is used; they stay infinite while nothing is). Never below 0."""
+    i = np.searchsorted(day, grid, side="right") - 1
+    i[i < 0] = 0
+    elapsed = grid - day[i]
+    for j, column in enumerate(days):
+        v = column[i]
+        v -= elapsed  # inf - x stays inf
+        out[j] = v
+    np.maximum(out, 0.0, out=out)

@@ -1,0 +1,131 @@
+"""Timeline chart of a run: one row per launch pad (outages, launches) and per docking port
+(which vehicle occupies it, and when), on the run's dated axis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.plotting import (
+    FAILURE_COLOR,
+    OUTAGE_COLOR,
+    SEGMENT_COLORS,
+    Axes,
+    Figure,
+    finish_run_axes,
+    new_axes,
+    outside_legend,
+    to_date,
+    to_dates,
+)
+from sim.results import Result
+from sim.rundata import RunData, as_run
+
+__all__ = ["timeline_chart"]
+
+CARGO_COLOR = "#009E73"
+AT_START_COLOR = "#999999"
+
+
+def timeline_chart(run: RunData | Result, ax: Axes | None = None) -> Figure:
+    """One row per pad (outages shaded, launches as ticks) and per port (occupancy bars,
+    labelled by flight where the bar is wide enough)."""
+    r = as_run(run)
+    pads, visits = r.pads(), r.port_visits()
+    ports = sorted({port for port, *_ in visits})
+    rows = [f"pad {p}" for p in pads] + [f"port {p}" for p in ports]
+    fig, ax = new_axes(ax, size=(11.0, max(3.0, 0.36 * len(rows) + 1.6)))
+    row = {name: i for i, name in enumerate(rows)}
+    day: Any = np.timedelta64(86400, "s")
+    labels: list[tuple[Any, float, float]] = []  # (text, start day, end day)
+
+    def label(y: int, start: float, end: float, text: str) -> None:
+        at = to_date(r.epoch, max(start, 0.0) + 2.0)
+        labels.append((ax.text(at, y, text, va="center", fontsize=7.5, clip_on=True), start, end))
+
+    def bar(y: int, start: float, end: float, face: str, **kw: Any) -> None:
+        ax.broken_barh(
+            [(to_date(r.epoch, start), (end - start) * day)], (y - 0.36, 0.72), facecolor=face, **kw
+        )
+
+    for pad, start, end, detail in r.outages():
+        bar(row[f"pad {pad}"], start, end, OUTAGE_COLOR, alpha=0.55, hatch="//", edgecolor="none")
+        label(row[f"pad {pad}"], start, end, f"down ({detail})")
+    for kind, marker, color in (("launch", "|", "black"), ("launch_failure", "X", FAILURE_COLOR)):
+        for pad in pads:
+            t = [e[0] for e in r.events if e[1] == kind and e[3].split(";")[0] == pad]
+            ax.plot(to_dates(r.epoch, t), [row[f"pad {pad}"]] * len(t), ls="none",
+                    marker=marker, ms=11 if marker == "|" else 8, mew=1.5, color=color)  # fmt: skip
+    kinds = _vehicle_kinds(r)
+    for port, who, start, end, forced in visits:
+        y, color = row[f"port {port}"], kinds.get(who, AT_START_COLOR)
+        bar(y, start, end, color, alpha=0.4, edgecolor=color, lw=1)
+        label(y, start, end, who)
+        if forced:
+            ax.plot([to_date(r.epoch, end)], [y - 0.36], marker="X", ms=8, color="black", ls="none")
+    for who, arrived, docked in r.waits():
+        y = row[f"port {next(p for p, w, *_ in visits if w == who)}"]
+        ax.plot(to_dates(r.epoch, [arrived, docked]), [y + 0.47] * 2, color="black", ls=":", lw=1.5)
+    ax.set_yticks(range(len(rows)), rows, fontsize=8.5)
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    if pads and ports:
+        ax.axhline(len(pads) - 0.5, color="#555555", lw=0.8)
+    outside_legend(ax, _timeline_legend(r, {kinds.get(v[1], AT_START_COLOR) for v in visits}))
+    finish_run_axes(ax, r, None, None, f"{r.scenario}: pads and ports", legend=False)
+    _drop_overflowing_labels(fig, ax, r, labels)
+    return fig
+
+
+def _vehicle_kinds(r: RunData) -> dict[str, str]:
+    """Bar colour by flight id: crew by segment, cargo; vehicles docked at epoch are absent."""
+    out = {}
+    for f in r.flights:
+        rs, us = f.get("crew_RS") or 0, f.get("crew_USOS") or 0
+        kind = "RS" if rs >= us and rs > 0 else "USOS" if us > 0 else None
+        out[str(f["id"])] = SEGMENT_COLORS[kind] if kind else CARGO_COLOR
+    return out
+
+
+def _timeline_legend(r: RunData, colors: set[str]) -> list[Any]:
+    """Legend entries for what the timeline of ``r`` shows (bar ``colors`` in use)."""
+
+    def patch(color: str, label: str, **kw: Any) -> Patch:
+        alpha = kw.pop("alpha", 0.4)
+        return Patch(facecolor=color, alpha=alpha, edgecolor=color, label=label, **kw)
+
+    def mark(marker: str, color: str, label: str, **kw: Any) -> Line2D:
+        ls = kw.pop("ls", "none")
+        return Line2D([], [], ls=ls, marker=marker, color=color, label=label, **kw)
+
+    kinds = {e[1] for e in r.events}
+    entries = [
+        (SEGMENT_COLORS["RS"] in colors, patch(SEGMENT_COLORS["RS"], "RS crew vehicle")),
+        (SEGMENT_COLORS["USOS"] in colors, patch(SEGMENT_COLORS["USOS"], "USOS crew vehicle")),
+        (CARGO_COLOR in colors, patch(CARGO_COLOR, "cargo vehicle")),
+        ("on_station" in kinds, patch(AT_START_COLOR, "docked at start")),
+        ("pad_down" in kinds, patch(OUTAGE_COLOR, "pad outage", alpha=0.55, hatch="//")),
+        ("launch" in kinds, mark("|", "black", "launch", ms=11, mew=1.5)),
+        ("launch_failure" in kinds, mark("X", FAILURE_COLOR, "launch failure", ms=8)),
+        ("forced_return" in kinds, mark("X", "black", "forced return", ms=8)),
+        ("port_wait" in kinds, mark("", "black", "waiting for a port", ls=":", lw=1.5)),
+    ]
+    return [entry for shown, entry in entries if shown]
+
+
+def _drop_overflowing_labels(
+    fig: Figure, ax: Axes, r: RunData, labels: list[tuple[Any, float, float]]
+) -> None:
+    """Shorten (drop a bracketed part) or remove bar labels wider than their bar, measured
+    after a layout pass."""
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    px_per_day = box.width / r.horizon_days
+    for text, start, end in labels:
+        room = (min(end, r.horizon_days) - max(start, 0.0) - 3) * px_per_day
+        if text.get_window_extent().width > room and " (" in text.get_text():
+            text.set_text(text.get_text().split(" (")[0])
+        if text.get_window_extent().width > room:
+            text.remove()
