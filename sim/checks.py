@@ -6,12 +6,12 @@ Each check yields ``(loc, message)`` where ``loc`` is the key path into the scen
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sim.dists import Dist
+from sim.errors import did_you_mean
 from sim.model import Scenario
 
 __all__ = ["cross_check"]
@@ -21,8 +21,7 @@ Found = tuple[tuple[Any, ...], str]
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
     names = sorted(known)
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, names)
     listing = ", ".join(names) if len(names) <= 12 else ", ".join(names[:12]) + ", ..."
     return f"unknown {kind} {name!r}{hint} (known: {listing or 'none'})"
 

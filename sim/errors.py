@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,9 @@ class ScenarioError(Exception):
             set(problems), key=lambda p: (p.mark.file, p.mark.line, p.mark.col, p.path)
         )
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: Any, choices: Iterable[Any], cutoff: float = 0.6) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``choices`` to ``word``, or ``""``."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -7,7 +7,6 @@ Every problem is reported at once as ``FILE:LINE:COL: key.path: message`` throug
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import types
@@ -19,7 +18,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from sim.checks import cross_check
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.model import Scenario
 from sim.yamlsource import LDict, apply_override, describe_path, load_chain, locate, parse_yaml
 
@@ -128,8 +127,7 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         key = str(loc[-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(key, allowed, cutoff=0.5)
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -10,7 +9,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, did_you_mean
 from sim.yamlsource import LDict, parse_yaml
 
 __all__ = ["CompareError", "Tolerance", "Tolerances", "load_tolerances"]
@@ -114,8 +113,7 @@ def _fail(node: LDict, key: Any, message: str, where: str = "") -> None:
 def _known_keys(node: LDict, allowed: Sequence[str], where: str) -> None:
     for key in node:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, allowed)
             _fail(node, key, f"unknown key{hint} (allowed: {', '.join(allowed)})", where)
 
 

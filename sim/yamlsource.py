@@ -7,7 +7,6 @@ chain of ``extends`` files and overrides still points at the line that wrote it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import Mark, Problem, ScenarioError
+from sim.errors import Mark, Problem, ScenarioError, did_you_mean
 
 __all__ = ["LDict", "LList", "apply_override", "describe_path", "load_chain", "locate"]
 
@@ -269,13 +268,7 @@ def merge(base: Any, over: Any, path: tuple[Any, ...], problems: list[Problem]) 
 
 
 def _no_item(item: dict[Any, Any], index: dict[Any, int]) -> str:
-    return f"remove: nothing inherited has id {item['id']!r}{_did_you_mean(item['id'], index)}"
-
-
-def _did_you_mean(word: Any, choices: Iterable[Any]) -> str:
-    names = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"remove: nothing inherited has id {item['id']!r}{did_you_mean(item['id'], index)}"
 
 
 def _match_segment(node: Any, segs: list[str]) -> tuple[Any, int] | None:
@@ -351,7 +344,7 @@ def apply_override(data: LDict, text: str, ordinal: int) -> None:
 def _no_child(node: Any, segs: list[str]) -> str:
     if isinstance(node, LList):
         ids = [str(i.get("id")) for i in node if isinstance(i, dict) and "id" in i]
-        hint = _did_you_mean(segs[0], ids)
+        hint = did_you_mean(segs[0], ids)
         known = f" (ids: {', '.join(ids)})" if ids else f" (indexes 0..{len(node) - 1})"
         return f"no item {segs[0]!r}{hint}{known}"
     return f"cannot go into {segs[0]!r}: the value here is not a mapping or a list"

@@ -10,7 +10,6 @@ paired differences against the first.
 from __future__ import annotations
 
 import argparse
-import difflib
 import itertools
 import json
 import math
@@ -23,7 +22,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
 from sim.ensemble_stats import json_number
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, did_you_mean
 from sim.executors import KINDS, make_executor
 from sim.mc_report import paired_table, precision_line, single_table
 from sim.model import Scenario
@@ -248,8 +247,7 @@ def _check_metric(sc: Scenario, metric: str) -> None:
     metrics = simulate(sc).metrics
     names = [*metrics, *probability_names(sc)]
     if metric not in names:
-        close = difflib.get_close_matches(metric, names, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(metric, names, cutoff=0.5)
         raise UserError(f"--until-ci: no metric {metric!r}{hint}")
     value = metrics.get(metric)
     if isinstance(value, str) and not _is_date(value):

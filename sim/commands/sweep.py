@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, out
+from sim.errors import did_you_mean
 from sim.experiments import SweepResult, sweep
 from sim.report import table_lines
 from sim.specs import Value, parse_values, value_text
@@ -87,8 +87,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     keys = result.metric_keys()
     for metric in args.metric:
         if metric not in keys:
-            close = difflib.get_close_matches(metric, keys, n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(metric, keys, cutoff=0.5)
             raise UserError(f"no metric {metric!r}{hint}")
     chosen = args.metric or default_metrics(result)
     plotted = [m for m in args.metric if _numeric(result, m)] or None  # None: days of supply
