@@ -57,6 +57,8 @@ def _load_chain_cached(path: Path) -> tuple[LDict, list[Path]]:
         except OSError:
             pass
     data, chain = load_chain(path)
+    if len(_CHAINS) >= 64:  # keep the cache small: sweeps reuse one or two chains
+        _CHAINS.clear()
     with contextlib.suppress(OSError):
         _CHAINS[key] = ([(p, _digest(p)) for p in chain], data, chain)
     return data, chain
