@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, shipped_scenarios
 
 import sim
@@ -75,11 +76,48 @@ def test_invariants(path: Path) -> None:
     assert sc.uncertainty is None or path.name.startswith("baseline-uncertain")
 
 
-def test_scenario_numbers_cite_sources() -> None:
-    """Every shipped file says where its numbers come from or what it assumes."""
-    for path in SCENARIOS:
-        text = path.read_text()
-        assert "source:" in text or "assumption:" in text, path.name
+_NOT_DATA = {"source", "assumption", "note", "description", "name", "id", "extends", "remove"}
+_IDENTITY = {"epoch", "horizon", "seed"}
+
+
+def uncited(node: object, path: tuple = (), cited: bool = False) -> list[tuple]:
+    """Paths of numbers and dates written in ``node`` that are not inside a mapping (or a
+    parent mapping) carrying ``source:`` or ``assumption:``."""
+    out: list[tuple] = []
+    if isinstance(node, dict):
+        here = cited or "source" in node or "assumption" in node
+        for key, value in node.items():
+            if key in _NOT_DATA or (not path and key in _IDENTITY):
+                continue
+            if (isinstance(value, (int, float)) and not isinstance(value, bool)) or isinstance(
+                value, date
+            ):
+                if not here:
+                    out.append((*path, key))
+            else:
+                out += uncited(value, (*path, key), here)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += uncited(value, (*path, i), cited)
+    return out
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_number_cites_a_source_or_says_it_is_an_assumption(path: Path) -> None:
+    assert uncited(yaml.safe_load(path.read_text())) == []
+
+
+def test_the_citation_check_finds_an_uncited_number() -> None:
+    data = {
+        "pads": [
+            {"id": "a", "turnaround_days": 15.7, "source": "fact base"},
+            {"id": "b", "outages": [{"start": date(2026, 1, 1), "repair_days": 30}]},
+        ]
+    }
+    assert uncited(data) == [
+        ("pads", 1, "outages", 0, "start"),
+        ("pads", 1, "outages", 0, "repair_days"),
+    ]
 
 
 def test_actual_2026_derives_progress_ms33_launch_from_the_repair_alone() -> None:
