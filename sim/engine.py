@@ -52,6 +52,7 @@ class Craft:
     forced: bool = False
     relieved_at: float | None = None
     evicted: bool = False
+    evacuated: bool = False
 
     def fresh(self) -> Craft:
         """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""
@@ -210,6 +211,9 @@ class Engine:
         self.crafts: dict[str, Craft] = {}
         self.relief: dict[str, simpy.Event] = {}
         self.procs: dict[str, simpy.Process] = {}
+        self.evacuations: list[tuple[float, str]] = []
+        """(day, consumable that triggered it) for each evacuation of the station."""
+        self._watch_wake: simpy.Event | None = None
         self.processed = 0
         self._setup()
 
@@ -236,6 +240,9 @@ class Engine:
         for template in plan.flights:
             self.crafts[template.id] = craft = template.fresh()
             self.procs[craft.id] = self.env.process(self._flight(craft))
+        limit = self.sc.rules.evacuate_below_days
+        if limit is not None:
+            self.env.process(self._watch(limit))
         self._end_change(0.0)
 
     # -- processes ---------------------------------------------------------------------
@@ -339,6 +346,13 @@ class Engine:
         return best, best_key[0]
 
     def _stay(self, c: Craft) -> Generator[Any, Any, None]:
+        try:
+            yield from self._wait_to_leave(c)
+        except simpy.Interrupt:  # evacuation, or a cargo vehicle making room: leave now
+            c.forced = False
+        self._undock(c)
+
+    def _wait_to_leave(self, c: Craft) -> Generator[Any, Any, None]:
         env = self.env
         assert c.dock is not None
         life_end = c.dock + c.vtype.docked_life_days
@@ -360,9 +374,49 @@ class Engine:
         c.forced = c.forced and sum(c.crew.values()) > 0
         leave = min(leave, life_end)
         if leave > env.now:
-            with contextlib.suppress(simpy.Interrupt):  # asked to make room: leave now
-                yield env.timeout(leave - env.now)
-        self._undock(c)
+            yield env.timeout(leave - env.now)
+
+    def _watch(self, limit: float) -> Generator[Any, Any, None]:
+        """Evacuate the station when a crew consumable falls below ``limit`` days of
+        supply; the crossing time is solved exactly and re-solved after every change."""
+        env = self.env
+        while True:
+            self._watch_wake = wake = env.event()
+            due = self._evacuation_due(limit)
+            if due is None:
+                yield wake
+                continue
+            if due[0] > env.now:
+                yield wake | env.timeout(due[0] - env.now)
+                if wake.triggered:
+                    continue
+            self._evacuate(due[1])
+            yield wake  # the crews leave at once; look again after that change
+
+    def _evacuation_due(self, limit: float) -> tuple[float, str] | None:
+        """(time, consumable) at which a crew consumable reaches ``limit`` days, if crew
+        is aboard; now if it already has."""
+        if self._crew_total == 0:
+            return None
+        best: tuple[float, str] | None = None
+        for s in self.stores.values():
+            if s.per_crew_day <= 0 or s.rate <= 0:
+                continue
+            at = s.t + max(0.0, s.level / s.rate - limit)
+            if best is None or at < best[0]:
+                best = (at, s.id)
+        if best is None:
+            return None
+        return max(best[0], self.env.now), best[1]
+
+    def _evacuate(self, cause: str) -> None:
+        self.evacuations.append((self.env.now, cause))
+        self._log("evacuation", "station", f"{cause} below the evacuation line")
+        for c in self.crafts.values():
+            docked = c.dock is not None and c.undock is None
+            if docked and c.vtype.role == "crew" and sum(c.crew.values()) > 0:
+                c.evacuated = True
+                self.procs[c.id].interrupt("evacuate")
 
     def _undock(self, c: Craft) -> None:
         env = self.env
@@ -471,6 +525,9 @@ class Engine:
         self._row(t)
         self._post_row_at = t
         self._cross_at = -math.inf  # levels or rates changed: look again
+        wake = self._watch_wake
+        if wake is not None and not wake.triggered:
+            wake.succeed()  # the evacuation watch re-solves its crossing time
 
     def _row(self, t: float) -> None:
         values: list[float] = [t, self.crew["RS"], self.crew["USOS"], self.seats]

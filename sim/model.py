@@ -218,6 +218,12 @@ class Rules(_Cited):
     """Operating rules."""
 
     handover_days: Days = Field(7.0, description="crew handover after the relief docks")
+    evacuate_below_days: Days | None = Field(
+        None,
+        description="when a consumable the crew uses (per_crew_day > 0) falls below this many "
+        "days of supply with crew aboard, every docked crew vehicle leaves with its crew "
+        "(default: never)",
+    )
 
 
 class FamilyUncertainty(_Cited):

@@ -32,6 +32,11 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
         f"{m['crew.station_uncrewed_days']:g} days; minimum on board "
         f"{m['crew.min_on_board']}; longest stay {m['crew.max_stay_days']:g} days"
     )
+    if m.get("crew.evacuations"):
+        lines.append(
+            f"  evacuations (a crew consumable below the evacuation line): "
+            f"{m['crew.evacuations']}, first on {m['crew.first_evacuation_date']}"
+        )
     forced = [e[2] for e in result.events if e[1] == "forced_return"]
     lines.append(
         f"  forced returns (docked-life limit, no relief): {m['crew.forced_returns']}"

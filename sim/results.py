@@ -248,6 +248,8 @@ def _metrics(
         if c.dock is not None and sum(c.crew.values()) > 0
     ]
     m["crew.max_stay_days"] = _r(max(stays)) if stays else 0.0
+    m["crew.evacuations"] = len(eng.evacuations)
+    m["crew.first_evacuation_date"] = iso(eng.evacuations[0][0]) if eng.evacuations else None
     for pad in sc.pads:
         down = sum(
             max(0.0, min(start + rep, eng.horizon) - max(start, 0.0))

@@ -322,3 +322,46 @@ def test_min_stay_is_refused_on_a_crew_vehicle() -> None:
     data["vehicles"][0]["min_stay_days"] = 10
     with pytest.raises(sim.ScenarioError, match="only cargo vehicles leave early"):
         build(data)
+
+
+# -- evacuation rule -------------------------------------------------------------------------
+def test_crew_evacuates_when_a_crew_consumable_falls_below_the_line() -> None:
+    data = base_dict(crew=3, stock_kg=300)
+    data["rules"] = {"evacuate_below_days": 30}
+    res = sim.simulate(build(data))
+    m = res.metrics
+    # 300 kg at 3 kg/day: 30 days of supply left on day 70; the crew leaves then
+    assert m["crew.evacuations"] == 1
+    assert m["crew.first_evacuation_date"] == day(70).isoformat()
+    assert [e[0] for e in res.events if e[1] == "undock" and e[2] == "Lifeboat"] == [70.0]
+    assert m["food.depleted_date"] is None and m["food.end_kg"] == 90.0
+    assert m["crew.station_uncrewed_days"] == 400 - 70
+    assert m["crew.forced_returns"] == 0
+
+
+def test_no_evacuation_rule_means_the_crew_stays_to_depletion() -> None:
+    m = metrics(base_dict(crew=3, stock_kg=300))
+    assert m["crew.evacuations"] == 0 and m["crew.first_evacuation_date"] is None
+    assert m["food.depleted_date"] == day(100).isoformat()
+
+
+def test_a_delivery_before_the_line_prevents_the_evacuation() -> None:
+    data = base_dict(crew=3, stock_kg=300)
+    data["rules"] = {"evacuate_below_days": 30}
+    data["flights"] = [cargo_flight("Freighter", 58, 900)]  # docks day 60, before day 70
+    # 300 - 180 + 900 = 1,020 kg on day 60 at 3 kg/day = 340 days: the line comes on day 370
+    m = metrics(data)
+    assert m["crew.evacuations"] == 1
+    assert m["crew.first_evacuation_date"] == day(370).isoformat()
+    data["horizon"] = day(360)
+    assert metrics(data)["crew.evacuations"] == 0
+
+
+def test_fixed_use_alone_does_not_evacuate_the_crew() -> None:
+    data = base_dict(crew=3, stock_kg=1e6)
+    data["station"]["consumables"].append(
+        {"id": "propellant", "fixed_per_day": 10, "initial": {"kg": 100}, "reserve_days": 45}
+    )
+    data["rules"] = {"evacuate_below_days": 30}
+    m = metrics(data)
+    assert m["crew.evacuations"] == 0 and m["propellant.depleted_date"] == day(10).isoformat()

@@ -142,6 +142,19 @@ def test_longer_repairs_never_improve_margins_or_crew() -> None:
         assert long["crew.forced_returns"] >= short["crew.forced_returns"]
 
 
+def test_evacuation_variant_abandons_the_station_instead_of_running_dry() -> None:
+    res = run(ROOT / "scenarios" / "site31-repair-365d-evacuation.yaml")
+    m = res.metrics
+    assert m["crew.evacuations"] >= 1
+    assert m["crew.station_uncrewed_days"] > 0
+    for c in res.scenario.station.consumables:
+        if c.per_crew_day > 0:  # the crew left before any crew consumable ran out
+            assert m[f"{c.id}.depleted_date"] is None, c.id
+            assert m[f"{c.id}.min_days_of_supply"] >= 30 - 1e-6, c.id
+    plain = run(ROOT / "scenarios" / "site31-repair-365d.yaml").metrics
+    assert plain["crew.evacuations"] == 0 and plain["water.depleted_date"] is not None
+
+
 def test_thirty_day_repair_crosses_no_reserve() -> None:
     m = run(ROOT / "scenarios" / "site31-repair-30d.yaml").metrics
     for c in run(ROOT / "scenarios" / "site31-repair-30d.yaml").scenario.station.consumables:
