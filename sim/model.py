@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -46,7 +47,17 @@ Kg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 People = Annotated[int, Field(ge=0, le=20)]
 Id = Annotated[str, Field(min_length=1, max_length=80)]
-Instant = datetime | date
+
+
+def _not_a_number(value: Any) -> Any:
+    # pydantic would read a number as a Unix timestamp: in a scenario it is a mistake
+    if isinstance(value, (int, float)):
+        raise ValueError(f"expected a date like 2026-03-22, got the number {value!r}")
+    return value
+
+
+Instant = Annotated[datetime | date, BeforeValidator(_not_a_number)]
+Day = Annotated[date, BeforeValidator(_not_a_number)]
 """A date (midnight UTC) or a UTC date-time."""
 
 UncertainDays = Annotated[
@@ -250,8 +261,8 @@ class Scenario(_Cited):
     extends: str | None = Field(None, description="base scenario file, relative to this one")
     name: Id
     description: str = ""
-    epoch: date
-    horizon: date
+    epoch: Day
+    horizon: Day
     seed: Annotated[int, Field(ge=0)] = 0
     rules: Rules = Field(default_factory=Rules)
     station: Station

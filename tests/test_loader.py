@@ -1500,3 +1500,10 @@ def test_regression_override_through_a_yaml_alias_changes_the_anchor(tmp_path: P
     text = edit("    relieves: Soyuz A\n", "    relieves: Soyuz A\n    cargo: *c\n", text)
     s = load_text(tmp_path, text, ["flights.Soyuz B.cargo.food=20"])
     assert (s.flights[0].cargo, s.flights[1].cargo) == ({"food": 10.0}, {"food": 20.0})
+
+
+@pytest.mark.parametrize("override", ["flights.0.launch=5", "epoch=20260101", "horizon=1.5"])
+def test_a_number_is_not_taken_as_a_unix_timestamp(minimal_file: Path, override: str) -> None:
+    p = only_problem(minimal_file, [override])
+    assert p.mark.file == "--set"
+    assert "expected a date like 2026-03-22, got the number" in p.message
