@@ -7,127 +7,23 @@ and their threshold crossings are solved exactly (see :mod:`sim.stores`).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import gc
 import math
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import simpy
 
-from sim.dists import Dist
-from sim.model import Flight, Scenario, VehicleType
+from sim.crafts import Craft, plan_of
+from sim.model import Scenario
+from sim.pads import PadState
 from sim.rng import Streams
 from sim.stores import Store
 
 __all__ = ["Craft", "Engine", "PadState", "gc_paused"]
 
 SEGMENTS = ("RS", "USOS")
-_EPS = 1e-9  # days: times closer than this are the same time
-
-
-@dataclass
-class Craft:
-    """A vehicle of the run: a flight of the manifest or a vehicle docked at epoch."""
-
-    id: str
-    vtype: VehicleType
-    crew: dict[str, int]
-    cargo: dict[str, float]
-    ports: list[str]
-    planned_launch: float | None = None
-    pads: list[str] = field(default_factory=list)
-    stay_days: float | None = None
-    undock_at: float | None = None
-    relieves: str | None = None
-    launch: float | None = None
-    pad: str | None = None
-    failed: bool = False
-    arrive: float | None = None
-    dock: float | None = None
-    port: str | None = None
-    undock: float | None = None
-    forced: bool = False
-    relieved_at: float | None = None
-    evicted: bool = False
-    evacuated: bool = False
-
-    def fresh(self) -> Craft:
-        """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""
-        craft = Craft.__new__(Craft)
-        craft.__dict__.update(self.__dict__)
-        return craft
-
-    @property
-    def outcome(self) -> str:
-        """``docked``, ``failed``, ``launched`` (still on its way at the horizon) or
-        ``not_launched``."""
-        if self.failed:
-            return "failed"
-        if self.dock is not None:
-            return "docked"
-        return "launched" if self.launch is not None else "not_launched"
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What every run of a scenario starts from, computed once per scenario."""
-
-    outages: list[tuple[str, int, float, Dist, float]]
-    relieved: list[str]
-    docked: list[Craft]
-    flights: list[Craft]
-
-
-def _plan(sc: Scenario) -> _Plan:
-    cached = sc._engine_plan
-    # keyed by identity: a model_copy() carries private attributes but is another object
-    if cached is not None and cached[0] == id(sc):
-        return cast(_Plan, cached[1])
-    vtypes = {v.id: v for v in sc.vehicles}
-    outages = [
-        (pad.id, j, sc.days(o.start), o.repair_days, pad.ready_days)
-        for pad in sc.pads
-        for j, o in enumerate(pad.outages)
-    ]
-    relieved = [
-        r for r in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights] if r
-    ]
-    docked = []
-    for d in sc.station.docked:
-        crew = {str(k): n for k, n in d.crew.items()}
-        craft = Craft(d.id, vtypes[d.vehicle], crew, {}, [d.port], relieves=d.relieves)
-        craft.dock = craft.arrive = sc.days(d.docked)
-        craft.port = d.port
-        craft.stay_days = d.stay_days
-        craft.undock_at = None if d.undock is None else sc.days(d.undock)
-        docked.append(craft)
-    plan = _Plan(
-        outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
-    )
-    sc._engine_plan = (id(sc), plan)
-    return plan
-
-
-def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
-    planned = sc.days(f.launch)
-    craft = Craft(
-        f.id,
-        vt,
-        {str(k): n for k, n in f.crew.items()},
-        dict(vt.cargo if f.cargo is None else f.cargo),
-        list(f.ports or vt.ports),
-        planned_launch=planned,
-        pads=f.pads,
-        stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
-        relieves=f.relieves,
-    )
-    if f.undock is not None:
-        # an undock date keeps the planned stay length if the flight slips
-        craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
-    return craft
 
 
 @contextlib.contextmanager
@@ -144,41 +40,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-class PadState:
-    """A pad's blocked intervals (outage + ready days) and its booked launch times."""
-
-    def __init__(self, pad_id: str, turnaround_days: float) -> None:
-        self.id = pad_id
-        self.turnaround = turnaround_days
-        self.blocked: list[tuple[float, float]] = []
-        self.bookings: list[float] = []
-
-    def earliest(self, t: float) -> float:
-        """The first time >= ``t`` outside every blocked interval and at least the
-        turnaround away from every booked launch."""
-        x = t
-        moved = True
-        while moved:
-            moved = False
-            for a, b in self.blocked:
-                if a <= x < b:
-                    x, moved = b, True
-            # a booking b conflicts when |x - b| < turnaround (with a tolerance, so that
-            # x = b + turnaround is never taken back by rounding)
-            gap = self.turnaround - _EPS
-            i = bisect.bisect_right(self.bookings, x - gap)
-            while i < len(self.bookings) and self.bookings[i] < x + gap:
-                x, moved = self.bookings[i] + self.turnaround, True
-                i += 1
-        return x
-
-    def book(self, t: float) -> None:
-        bisect.insort(self.bookings, t)
-
-    def cancel(self, t: float) -> None:
-        self.bookings.pop(bisect.bisect_left(self.bookings, t))
 
 
 class Engine:
@@ -219,7 +80,7 @@ class Engine:
 
     # -- set-up ------------------------------------------------------------------------
     def _setup(self) -> None:
-        plan = _plan(self.sc)
+        plan = plan_of(self.sc)
         for pad_id, j, start, dist, ready in plan.outages:
             repair = dist.sample(self.streams.uniform(f"repair/{pad_id}/{j}"))
             self.outages[pad_id].append((start, repair))

@@ -1,0 +1,45 @@
+"""Launch pads as booking calendars: outages plus ready days, turnaround between launches."""
+
+from __future__ import annotations
+
+import bisect
+
+__all__ = ["EPS_DAYS", "PadState"]
+
+EPS_DAYS = 1e-9
+"""Days: times closer than this are the same time."""
+
+
+class PadState:
+    """A pad's blocked intervals (outage + ready days) and its booked launch times."""
+
+    def __init__(self, pad_id: str, turnaround_days: float) -> None:
+        self.id = pad_id
+        self.turnaround = turnaround_days
+        self.blocked: list[tuple[float, float]] = []
+        self.bookings: list[float] = []
+
+    def earliest(self, t: float) -> float:
+        """The first time >= ``t`` outside every blocked interval and at least the
+        turnaround away from every booked launch."""
+        x = t
+        moved = True
+        while moved:
+            moved = False
+            for a, b in self.blocked:
+                if a <= x < b:
+                    x, moved = b, True
+            # a booking b conflicts when |x - b| < turnaround (with a tolerance, so that
+            # x = b + turnaround is never taken back by rounding)
+            gap = self.turnaround - EPS_DAYS
+            i = bisect.bisect_right(self.bookings, x - gap)
+            while i < len(self.bookings) and self.bookings[i] < x + gap:
+                x, moved = self.bookings[i] + self.turnaround, True
+                i += 1
+        return x
+
+    def book(self, t: float) -> None:
+        bisect.insort(self.bookings, t)
+
+    def cancel(self, t: float) -> None:
+        self.bookings.pop(bisect.bisect_left(self.bookings, t))
