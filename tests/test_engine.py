@@ -130,18 +130,21 @@ def _lifeboat_data(life: float = 200.0) -> dict:
     return data
 
 
+def _relief(launch_day: float) -> dict:
+    """A 3-seat crew flight (1 day transit) that relieves the docked Lifeboat."""
+    return {
+        "id": "Relief",
+        "vehicle": "capsule",
+        "pad": "pad",
+        "launch": day(launch_day),
+        "crew": {"RS": 3},
+        "relieves": "Lifeboat",
+    }
+
+
 def test_unrelieved_crew_vehicle_is_forced_home_at_its_docked_life_limit() -> None:
     data = _lifeboat_data()
-    data["flights"] = [
-        {
-            "id": "Relief",
-            "vehicle": "capsule",
-            "pad": "pad",
-            "launch": day(250),
-            "crew": {"RS": 3},
-            "relieves": "Lifeboat",
-        }
-    ]
+    data["flights"] = [_relief(launch_day=250)]
     res = sim.simulate(build(data))
     m = res.metrics
     assert m["crew.forced_returns"] == 1
@@ -156,16 +159,7 @@ def test_relieved_crew_vehicle_leaves_at_relief_dock_plus_handover() -> None:
     data = _lifeboat_data()
     data["horizon"] = day(250)  # before the relief's own 200-day limit
     data["rules"] = {"handover_days": 9}
-    data["flights"] = [
-        {
-            "id": "Relief",
-            "vehicle": "capsule",
-            "pad": "pad",
-            "launch": day(99),
-            "crew": {"RS": 3},
-            "relieves": "Lifeboat",
-        }
-    ]
+    data["flights"] = [_relief(launch_day=99)]
     res = sim.simulate(build(data))
     m = res.metrics
     undock = [e[0] for e in res.events if e[1] == "undock" and e[2] == "Lifeboat"]
@@ -180,16 +174,7 @@ def test_relieved_crew_vehicle_leaves_at_relief_dock_plus_handover() -> None:
 def test_failed_relief_means_forced_return() -> None:
     data = _lifeboat_data()
     data["uncertainty"] = {"launch_failures": {"rocket": {"failure_probability": 1.0}}}
-    data["flights"] = [
-        {
-            "id": "Relief",
-            "vehicle": "capsule",
-            "pad": "pad",
-            "launch": day(99),
-            "crew": {"RS": 3},
-            "relieves": "Lifeboat",
-        }
-    ]
+    data["flights"] = [_relief(launch_day=99)]
     m = metrics(data)
     assert m["flight.Relief.outcome"] == "failed"
     assert m["crew.forced_returns"] == 1
