@@ -3,7 +3,7 @@ every run of a scenario starts from, computed once per scenario object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 from sim.dists import Dist
@@ -12,20 +12,13 @@ from sim.model import Flight, Scenario, VehicleType
 __all__ = ["Craft", "Plan", "plan_of"]
 
 
-@dataclass
 class Craft:
-    """A vehicle of the run: a flight of the manifest or a vehicle docked at epoch."""
+    """A vehicle of the run: a flight of the manifest or a vehicle docked at epoch.
 
-    id: str
-    vtype: VehicleType
-    crew: dict[str, int]
-    cargo: dict[str, float]
-    ports: list[str]
-    planned_launch: float | None = None
-    pads: list[str] = field(default_factory=list)
-    stay_days: float | None = None
-    undock_at: float | None = None
-    relieves: str | None = None
+    The plan's fields are set per instance; the run's state (launch, dock, ...) starts as
+    the class-level default, so that :meth:`fresh` copies only what the plan set."""
+
+    # run state, as it is before the run
     launch: float | None = None
     pad: str | None = None
     failed: bool = False
@@ -37,6 +30,37 @@ class Craft:
     relieved_at: float | None = None
     evicted: bool = False
     evacuated: bool = False
+
+    def __init__(
+        self,
+        id: str,
+        vtype: VehicleType,
+        crew: dict[str, int],
+        cargo: dict[str, float],
+        ports: list[str],
+        planned_launch: float | None = None,
+        pads: list[str] | None = None,
+        stay_days: float | None = None,
+        undock_at: float | None = None,
+        relieves: str | None = None,
+    ) -> None:
+        self.id = id
+        self.vtype = vtype
+        self.crew = crew
+        self.cargo = cargo
+        self.ports = ports
+        self.planned_launch = planned_launch
+        self.pads = [] if pads is None else pads
+        self.stay_days = stay_days
+        self.undock_at = undock_at
+        self.relieves = relieves
+        self.n_crew = sum(crew.values())
+        """People aboard (all segments)."""
+        self.is_crew = vtype.role == "crew"
+        """A crew vehicle (its seats count and it can be relieved)."""
+
+    def __repr__(self) -> str:
+        return f"Craft({self.id!r}, {self.vtype.id!r}, outcome={self.outcome!r})"
 
     def fresh(self) -> Craft:
         """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""

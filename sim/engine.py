@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
+import operator
 from collections.abc import Generator, Iterator
 from typing import Any, cast
 
@@ -24,6 +25,8 @@ from sim.stores import Store
 __all__ = ["Craft", "Engine", "PadState", "gc_paused"]
 
 SEGMENTS = ("RS", "USOS")
+_LEVEL = operator.attrgetter("level")
+_FIRST = operator.itemgetter(0)
 
 
 @contextlib.contextmanager
@@ -50,11 +53,13 @@ class Engine:
         self.seed = scenario.seed if seed is None else int(seed)
         self.streams = Streams(self.seed)
         self.random = scenario.uncertainty is not None
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=0.0)
         self.horizon = scenario.horizon_days
         self.handover = scenario.rules.handover_days
         self.events: list[tuple[float, str, str, str]] = []
         self.rows: list[tuple[float, ...]] = []
+        """Time-series rows (see :meth:`_row`), in time order; two at a jump."""
+        self._row_at = -math.inf  # the time of the last row
         self._post_row_at = -math.inf
         self._cross_at = -math.inf  # earliest pending store crossing (cache)
         self.crew = dict.fromkeys(SEGMENTS, 0)
@@ -64,6 +69,7 @@ class Engine:
             c.id: Store(c.id, c.initial_kg(), c.per_crew_day, c.fixed_per_day, c.reserve_days)
             for c in scenario.station.consumables
         }
+        self._store_list = list(self.stores.values())
         self.pads = {p.id: PadState(p.id, p.turnaround_days) for p in scenario.pads}
         self.outages: dict[str, list[tuple[float, float]]] = {p.id: [] for p in scenario.pads}
         self.grounded: dict[str, float] = {}
@@ -98,9 +104,13 @@ class Engine:
                 self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
             self.procs[craft.id] = self.env.process(self._stay(craft))
+        queue = []
         for template in plan.flights:
             self.crafts[template.id] = craft = template.fresh()
-            self.procs[craft.id] = self.env.process(self._flight(craft))
+            assert craft.planned_launch is not None
+            queue.append((craft.planned_launch + self._slip(craft), craft))
+        queue.sort(key=_FIRST)  # stable: the manifest's order among flights ready together
+        self.env.process(self._manifest(queue))
         limit = self.sc.rules.evacuate_below_days
         if limit is not None:
             self.env.process(self._watch(limit))
@@ -113,64 +123,87 @@ class Engine:
         yield self.env.timeout(repair)
         self._log("pad_up", pad_id, "")
 
-    def _flight(self, c: Craft) -> Generator[Any, Any, None]:
+    def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
+        """Start each flight's process when it is ready to launch (planned date plus slip,
+        days), in time order: only flights under way hold a process and an event, so the
+        cost of an event does not grow with the length of the manifest."""
         env = self.env
-        assert c.planned_launch is not None
-        ready = c.planned_launch + self._slip(c)
-        yield env.timeout(ready)
+        for ready, craft in queue:
+            if ready > env.now:
+                yield env.timeout(ready - env.now)
+            self.procs[craft.id] = env.process(self._flight(craft))
+
+    def _flight(self, c: Craft) -> Generator[Any, Any, None]:
+        """Launch (pad, family and grounding permitting), transit, dock, stay, undock."""
+        env = self.env
         family = c.vtype.family
-        while True:
-            not_before = max(env.now, self.grounded.get(family, -math.inf))
-            pad, t = "", math.inf
-            for p in c.pads:  # the first pad that allows the earliest launch
-                tp = self.pads[p].earliest(not_before)
-                if tp < t:
-                    pad, t = p, tp
-            self.pads[pad].book(t)
-            if t == env.now:
-                break  # pad free and family flying: launch without another event
+        pad, t = self._book_pad(c)
+        while t != env.now:  # wait for the booked time; if grounded meanwhile, queue again
             yield env.timeout(t - env.now)
-            if self.grounded.get(family, -math.inf) > env.now:
-                self.pads[pad].cancel(t)  # grounded while waiting: queue again
-                continue
-            break
-        c.launch, c.pad = env.now, pad
+            if self.grounded.get(family, -math.inf) <= env.now:
+                break
+            self.pads[pad].cancel(t)
+            pad, t = self._book_pad(c)
+        now = c.launch = env.now
+        c.pad = pad
         if self.random and self.streams.uniform(f"launch/{c.id}") < self._p_fail(c):
             c.failed = True
             stand_down = self._stand_down(c)
-            self.grounded[family] = max(self.grounded.get(family, 0.0), env.now + stand_down)
+            self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
             self._log("launch_failure", c.id, f"{pad}; {family} grounded {stand_down:g} days")
             return
-        self._log("launch", c.id, pad)
+        self.events.append((now, "launch", c.id, pad))
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
-        c.port = yield from self._take_port(c)
-        self.occupant[c.port] = c.id
-        c.dock = env.now
-        self._begin_change(env.now)
-        for cid, kg in c.cargo.items():
-            self.stores[cid].deliver(env.now, kg)
-        self._board(c)
-        self._log("dock", c.id, c.port)
-        self._end_change(env.now)
+        occupant = self.occupant
+        for port in c.ports:  # the first free compatible port, else wait for one
+            if occupant[port] is None:
+                break
+        else:
+            port = yield from self._wait_for_port(c)
+        self._dock(c, port)
+        yield from self._stay(c)
+
+    def _book_pad(self, c: Craft) -> tuple[str, float]:
+        """Book the pad of ``c``'s list that allows the earliest launch (the first such pad)
+        once the family is flying; return it and the launch time."""
+        now = self.env.now
+        grounded = self.grounded.get(c.vtype.family)
+        not_before = now if grounded is None or grounded <= now else grounded
+        pads = self.pads
+        pad, t = "", math.inf
+        for p in c.pads:
+            tp = pads[p].earliest(not_before)
+            if tp < t:
+                pad, t = p, tp
+        pads[pad].book(t)
+        return pad, t
+
+    def _dock(self, c: Craft, port: str) -> None:
+        """Dock ``c`` at ``port`` now: deliver its cargo, board its crew, signal relief."""
+        t = self.env.now
+        self.occupant[port] = c.id
+        c.port, c.dock = port, t
+        self._begin_change(t)
+        if c.cargo:
+            stores = self.stores
+            for cid, kg in c.cargo.items():
+                stores[cid].deliver(t, kg)
+        if c.n_crew or c.is_crew:
+            self._board(c)
+        self.events.append((t, "dock", c.id, port))
+        self._end_change(t)
         if c.relieves is not None:
             ev = self.relief[c.relieves]
             if not ev.triggered:
-                ev.succeed(env.now)
-        yield from self._stay(c)
+                ev.succeed(t)
 
-    def _take_port(self, c: Craft) -> Generator[Any, Any, str]:
-        """The first free compatible port, or wait for one; a cargo vehicle that has stayed
-        its ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
+    def _wait_for_port(self, c: Craft) -> Generator[Any, Any, str]:
+        """Wait for a compatible port to free; a cargo vehicle that has stayed its
+        ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
-        logged = False
+        self._log("port_wait", c.id, "no free port")
         while True:
-            for p in c.ports:
-                if self.occupant[p] is None:
-                    return p
-            if not logged:
-                self._log("port_wait", c.id, "no free port")
-                logged = True
             victim, when = self._yield_candidate(c.ports)
             if victim is not None and when <= env.now:
                 victim.evicted = True
@@ -188,6 +221,9 @@ class Engine:
             if wake.triggered:
                 return cast(str, wake.value)
             self.waiters.remove(entry)
+            for p in c.ports:
+                if self.occupant[p] is None:
+                    return p
 
     def _yield_candidate(self, ports: list[str]) -> tuple[Craft | None, float]:
         """The cargo vehicle in one of ``ports`` that may leave early soonest, and when."""
@@ -207,35 +243,36 @@ class Engine:
         return best, best_key[0]
 
     def _stay(self, c: Craft) -> Generator[Any, Any, None]:
+        """Stay docked, then undock: a crew vehicle that is relieved leaves after the
+        handover (not before its planned end), one that is not at its docked-life limit
+        with its crew (a forced return); others at their planned end. Never after the
+        docked-life limit; at once when interrupted (evacuation, making room)."""
+        env = self.env
+        assert c.dock is not None
         try:
-            yield from self._wait_to_leave(c)
+            life_end = c.dock + c.vtype.docked_life_days
+            planned = self._planned_end(c)
+            relief = self.relief.get(c.id) if c.is_crew else None
+            if relief is not None:
+                yield relief | env.timeout(max(0.0, life_end - env.now))
+                if relief.triggered:
+                    relieved_at = cast(float, relief.value)  # the reliever's dock day
+                    c.relieved_at = relieved_at
+                    leave = relieved_at + self.handover
+                    if planned is not None:
+                        leave = max(leave, planned)
+                else:
+                    leave, c.forced = life_end, True
+            else:
+                leave = life_end if planned is None else planned
+                c.forced = c.is_crew and leave >= life_end
+            c.forced = c.forced and c.n_crew > 0
+            leave = min(leave, life_end)
+            if leave > env.now:
+                yield env.timeout(leave - env.now)
         except simpy.Interrupt:  # evacuation, or a cargo vehicle making room: leave now
             c.forced = False
         self._undock(c)
-
-    def _wait_to_leave(self, c: Craft) -> Generator[Any, Any, None]:
-        env = self.env
-        assert c.dock is not None
-        life_end = c.dock + c.vtype.docked_life_days
-        planned = self._planned_end(c)
-        if c.vtype.role == "crew" and c.id in self.relief:
-            wait_life = env.timeout(max(0.0, life_end - env.now))
-            yield self.relief[c.id] | wait_life
-            if self.relief[c.id].triggered:
-                relieved_at = cast(float, self.relief[c.id].value)  # the reliever's dock day
-                c.relieved_at = relieved_at
-                leave = relieved_at + self.handover
-                if planned is not None:
-                    leave = max(leave, planned)
-            else:
-                leave, c.forced = life_end, True
-        else:
-            leave = life_end if planned is None else planned
-            c.forced = c.vtype.role == "crew" and leave >= life_end
-        c.forced = c.forced and sum(c.crew.values()) > 0
-        leave = min(leave, life_end)
-        if leave > env.now:
-            yield env.timeout(leave - env.now)
 
     def _watch(self, limit: float) -> Generator[Any, Any, None]:
         """Evacuate the station when a crew consumable falls below ``limit`` days of
@@ -275,23 +312,22 @@ class Engine:
         self._log("evacuation", "station", f"{cause} below the evacuation line")
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
-            if docked and c.vtype.role == "crew" and sum(c.crew.values()) > 0:
+            if docked and c.is_crew and c.n_crew > 0:
                 c.evacuated = True
                 self.procs[c.id].interrupt("evacuate")
 
     def _undock(self, c: Craft) -> None:
-        env = self.env
-        c.undock = env.now
+        t = c.undock = self.env.now
         assert c.port is not None
         self.occupant[c.port] = None
-        self._log("forced_return" if c.forced else "undock", c.id, c.port)
-        if c.vtype.role == "crew":  # a cargo vehicle leaving changes no series value
-            self._begin_change(env.now)
+        self.events.append((t, "forced_return" if c.forced else "undock", c.id, c.port))
+        if c.is_crew:  # a cargo vehicle leaving changes no series value
+            self._begin_change(t)
             for seg, n in c.crew.items():
                 self.crew[seg] -= n
             self.seats -= c.vtype.seats
-            self._set_crew(env.now)
-            self._end_change(env.now)
+            self._set_crew(t)
+            self._end_change(t)
         for i, (wake, ports) in enumerate(self.waiters):
             if c.port in ports:
                 del self.waiters[i]
@@ -310,7 +346,7 @@ class Engine:
     def _board(self, c: Craft) -> None:
         for seg, n in c.crew.items():
             self.crew[seg] += n
-        if c.vtype.role == "crew":
+        if c.is_crew:
             self.seats += c.vtype.seats
         self._set_crew(self.env.now)
 
@@ -319,7 +355,7 @@ class Engine:
         if total == self._crew_total:
             return
         self._crew_total = total
-        for store in self.stores.values():
+        for store in self._store_list:
             store.set_crew(t, total)
 
     def _slip(self, c: Craft) -> float:
@@ -347,21 +383,16 @@ class Engine:
     def _log(self, kind: str, subject: str, detail: str) -> None:
         self.events.append((self.env.now, kind, subject, detail))
 
-    def _next_crossing(self) -> tuple[float, str, str]:
-        """(time, kind, store id) of the earliest pending reserve/zero crossing."""
-        first = (math.inf, "", "")
-        for s in self.stores.values():
-            nxt = s.next_crossing()
-            if nxt is not None and nxt[0] < first[0]:
-                first = (nxt[0], nxt[1], s.id)
-        return first
-
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each reserve/zero crossing at its exact time
         (with a time-series row there)."""
-        stores = self.stores.values()
+        stores = self._store_list
         while self._cross_at < t:
-            tc, kind, sid = self._next_crossing()
+            tc, kind, sid = math.inf, "", ""  # the earliest pending crossing
+            for s in stores:
+                nxt = s.next_crossing()
+                if nxt is not None and nxt[0] < tc:
+                    (tc, kind), sid = nxt, s.id
             if tc >= t:
                 self._cross_at = tc
                 break
@@ -376,12 +407,12 @@ class Engine:
         """Before changing stores or crew at ``t``: use stock up to ``t`` and write the row
         of the state reached (unless a row at ``t`` exists)."""
         self._advance_stores(t)
-        if not (self.rows and self.rows[-1][0] == t):
+        if self._row_at != t:
             self._row(t)
 
     def _end_change(self, t: float) -> None:
         """After a change at ``t``: write (or rewrite) the row of the new state."""
-        if self._post_row_at == t:
+        if self._post_row_at == t:  # a second change at t: replace its row
             self.rows.pop()
         self._row(t)
         self._post_row_at = t
@@ -391,10 +422,11 @@ class Engine:
             wake.succeed()  # the evacuation watch re-solves its crossing time
 
     def _row(self, t: float) -> None:
-        values: list[float] = [t, self.crew["RS"], self.crew["USOS"], self.seats]
-        for s in self.stores.values():
-            values += (s.level, s.level / s.rate if s.rate > 0 else math.inf)  # level, days
-        self.rows.append(tuple(values))
+        """A time-series row: day, crew RS, crew USOS, seats, then each store's level (kg);
+        days of supply are derived from these by :func:`sim.results.simulate`."""
+        crew = self.crew
+        self.rows.append((t, crew["RS"], crew["USOS"], self.seats, *map(_LEVEL, self._store_list)))
+        self._row_at = t
 
     def run(self) -> Engine:
         """Run to the horizon; stores and crew are advanced to the horizon at the end."""

@@ -169,19 +169,20 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Result:
 
 
 def _series(eng: Engine) -> dict[str, np.ndarray]:
-    cols = ["day", "crew_RS", "crew_USOS", "seats"]
-    for cid in eng.stores:
-        cols += [f"{cid}_kg", f"{cid}_days"]
-    arr = np.array(eng.rows, dtype=float).reshape(len(eng.rows), len(cols))
-    out = {c: arr[:, i] for i, c in enumerate(cols)}
-    crew = out["crew_RS"] + out["crew_USOS"]
-    return {
-        "day": out["day"],
-        "crew_RS": out["crew_RS"],
-        "crew_USOS": out["crew_USOS"],
-        "crew": crew,
-        **{c: out[c] for c in cols[3:]},
-    }
+    """The engine's rows as columns, with each store's days of supply: level / use rate
+    (kg/day) at the row's crew, infinite when nothing is used."""
+    n_fixed = 4  # day, crew_RS, crew_USOS, seats; then one level per store
+    arr = np.array(eng.rows, dtype=float).reshape(len(eng.rows), n_fixed + len(eng.stores))
+    crew = arr[:, 1] + arr[:, 2]
+    out = {"day": arr[:, 0], "crew_RS": arr[:, 1], "crew_USOS": arr[:, 2], "crew": crew}
+    out["seats"] = arr[:, 3]
+    for i, (cid, s) in enumerate(eng.stores.items()):
+        level = arr[:, n_fixed + i]
+        rate = crew * s.per_crew_day + s.fixed_per_day
+        days = np.full_like(level, np.inf)
+        np.divide(level, rate, out=days, where=rate > 0)
+        out[f"{cid}_kg"], out[f"{cid}_days"] = level, days
+    return out
 
 
 def _flight_rows(eng: Engine) -> list[dict[str, Any]]:

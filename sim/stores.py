@@ -97,24 +97,31 @@ class Store:
             return
         r = self.rate
         if r > 0:
-            dos0 = self.level / r
-            # time below the reserve line in (self.t, t]: D(s) = dos0 - (s - self.t)
-            self.below_days += max(0.0, dt - max(0.0, dos0 - self.reserve_days))
-            if dos0 - self.reserve_days < dt and self.first_below_at is None:
-                self.first_below_at = self.t + max(0.0, dos0 - self.reserve_days)
-            if self.level > 0 and dos0 <= dt + EPS_DAYS:
-                self.depleted_at = self.t + dos0 if self.depleted_at is None else self.depleted_at
-                self.consumed += self.level
+            level = self.level
+            dos0 = level / r
+            over = dos0 - self.reserve_days  # days above the reserve line at self.t
+            if over < dt:  # below the reserve line for part of (self.t, t]
+                self.below_days += dt - over if over > 0.0 else dt
+                if self.first_below_at is None:
+                    self.first_below_at = self.t + (over if over > 0.0 else 0.0)
+            if level <= 0:
+                self.shortfall += r * dt
+            elif dos0 <= dt + EPS_DAYS:
+                if self.depleted_at is None:
+                    self.depleted_at = self.t + dos0
+                self.consumed += level
                 self.shortfall += r * max(0.0, dt - dos0)
                 self._note_min(0.0, self.t + dos0)
                 self.level = 0.0
-            elif self.level > 0:
+            else:
                 used = r * dt
                 self.consumed += used
-                self.level -= used
-                self._note_min(dos0 - dt, t)
-            else:
-                self.shortfall += r * dt
+                self.level = level - used
+                low = dos0 - dt  # days of supply fall: the low is at t
+                if low < self.min_dos:
+                    self.min_dos, self.min_at = low, t
+                if low < self.reserve_days and self.first_below_at is None:
+                    self.first_below_at = t  # (only if rounding hid the crossing above)
         self.t = t
 
     def deliver(self, t: float, kg: float) -> None:

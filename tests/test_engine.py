@@ -9,6 +9,7 @@ import pytest
 from conftest import base_dict, build, cargo_flight, day
 
 import sim
+from sim.engine import Engine
 
 
 def metrics(data: dict, overrides: list[str] | None = None) -> dict:
@@ -265,6 +266,32 @@ def test_cost_grows_with_events_not_days() -> None:
     long = sim.simulate(build(data, [f"horizon={day(800)}"])).processed_events
     assert short > 20
     assert abs(long - short) / short < 0.10
+
+
+def test_a_flight_holds_a_process_only_once_it_is_ready_to_launch() -> None:
+    data = base_dict(horizon_days=400)
+    data["flights"] = [cargo_flight(f"F{i}", 10 + 30 * i, 30) for i in range(10)]
+    eng = Engine(build(data))
+    started = []
+    while eng.env.peek() < 200:
+        eng.env.step()
+        started.append((eng.env.now, sorted(k for k in eng.procs if k.startswith("F"))))
+    # by day t, exactly the flights planned on or before t have a process (F0 on day 10, ...)
+    for now, ids in started:
+        assert len(ids) == sum(1 for i in range(10) if 10 + 30 * i <= now)
+    assert eng.run().crafts["F9"].dock is not None
+
+
+def test_flights_ready_together_launch_in_manifest_order() -> None:
+    data = base_dict(horizon_days=100)
+    data["pads"][0]["turnaround_days"] = 5
+    data["flights"] = [cargo_flight(n, 10, 1) for n in ("B", "A", "C")]
+    m = metrics(data)
+    assert [m[f"flight.{n}.launch_date"] for n in ("B", "A", "C")] == [
+        day(10).isoformat(),
+        day(15).isoformat(),
+        day(20).isoformat(),
+    ]
 
 
 # -- cargo vehicles making room ------------------------------------------------------------
