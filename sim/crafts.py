@@ -65,7 +65,7 @@ class Craft:
     def fresh(self) -> Craft:
         """A copy for a new run (the plan's lists and dicts are shared, never mutated)."""
         craft = Craft.__new__(Craft)
-        craft.__dict__.update(self.__dict__)
+        craft.__dict__ = self.__dict__.copy()
         return craft
 
     @property

@@ -1,8 +1,10 @@
 """The discrete-event engine: pads, flights, ports, crew and consumable stores in simpy.
 
-One simpy process per flight, per vehicle docked at epoch and per pad outage. Time is days
-since the scenario's epoch. Nothing ticks daily: stores are advanced from event to event
-and their threshold crossings are solved exactly (see :mod:`sim.stores`).
+One simpy process per flight, per vehicle docked at epoch and per pad outage; a manifest
+process starts each flight's process when the flight is ready to launch, so that only
+flights under way hold one. Time is days since the scenario's epoch. Nothing ticks daily:
+stores are advanced from event to event and their threshold crossings are solved exactly
+(see :mod:`sim.stores`); crossings at the same instant are all logged.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from sim.crafts import Craft, plan_of
 from sim.model import Scenario
 from sim.pads import PadState
 from sim.rng import Streams
-from sim.stores import Store
+from sim.stores import EPS_DAYS, Store
 
 __all__ = ["Craft", "Engine", "PadState", "gc_paused"]
 
 SEGMENTS = ("RS", "USOS")
 _LEVEL = operator.attrgetter("level")
 _FIRST = operator.itemgetter(0)
+_CROSSING = operator.attrgetter("crossing_at")
 
 
 @contextlib.contextmanager
@@ -61,7 +64,6 @@ class Engine:
         """Time-series rows (see :meth:`_row`), in time order; two at a jump."""
         self._row_at = -math.inf  # the time of the last row
         self._post_row_at = -math.inf
-        self._cross_at = -math.inf  # earliest pending store crossing (cache)
         self.crew = dict.fromkeys(SEGMENTS, 0)
         self.seats = 0
         self._crew_total = 0
@@ -273,6 +275,7 @@ class Engine:
         except simpy.Interrupt:  # evacuation, or a cargo vehicle making room: leave now
             c.forced = False
         self._undock(c)
+        del self.procs[c.id]  # nothing can interrupt it any more
 
     def _watch(self, limit: float) -> Generator[Any, Any, None]:
         """Evacuate the station when a crew consumable falls below ``limit`` days of
@@ -387,18 +390,15 @@ class Engine:
         """Advance every store to ``t``, logging each reserve/zero crossing at its exact time
         (with a time-series row there)."""
         stores = self._store_list
-        while self._cross_at < t:
-            tc, kind, sid = math.inf, "", ""  # the earliest pending crossing
+        while stores and (tc := min(map(_CROSSING, stores))) < t:
+            # every store crossing at tc is logged (several do when stock and use match;
+            # crossings closer than EPS_DAYS are one)
             for s in stores:
-                nxt = s.next_crossing()
-                if nxt is not None and nxt[0] < tc:
-                    (tc, kind), sid = nxt, s.id
-            if tc >= t:
-                self._cross_at = tc
-                break
+                if s.crossing_at <= tc + EPS_DAYS:
+                    event = "below_reserve" if s.crossing_kind == "reserve" else "depleted"
+                    self.events.append((tc, event, s.id, ""))
             for s in stores:
                 s.advance(tc)
-            self.events.append((tc, "below_reserve" if kind == "reserve" else "depleted", sid, ""))
             self._row(tc)
         for s in stores:
             s.advance(t)
@@ -416,7 +416,6 @@ class Engine:
             self.rows.pop()
         self._row(t)
         self._post_row_at = t
-        self._cross_at = -math.inf  # levels or rates changed: look again
         wake = self._watch_wake
         if wake is not None and not wake.triggered:
             wake.succeed()  # the evacuation watch re-solves its crossing time

@@ -19,13 +19,16 @@ EPS_DAYS = 1e-9
 class Store:
     """One consumable's stock (kg) with its statistics, advanced event to event.
 
-    Call :meth:`next_crossing` before :meth:`advance` to learn the first time in between
-    at which days of supply reach the reserve line or the level reaches zero.
+    ``crossing_at`` and ``crossing_kind`` hold :meth:`next_crossing` (time infinite if
+    none), kept up to date on every change, so that the earliest crossing of many stores
+    is a ``min`` over an attribute.
     """
 
     __slots__ = (
         "below_days",
         "consumed",
+        "crossing_at",
+        "crossing_kind",
         "delivered",
         "depleted_at",
         "first_below_at",
@@ -65,6 +68,8 @@ class Store:
         self.min_dos = INF
         self.min_at = t
         self._note_min(self.dos(), t)
+        self.crossing_kind = ""
+        self._find_crossing()
 
     def dos(self) -> float:
         """Days of supply now: level / rate (infinite when nothing is used)."""
@@ -81,14 +86,23 @@ class Store:
 
         ``kind`` is ``"reserve"`` (days of supply falls below the reserve) or ``"depleted"``.
         """
-        if self.rate <= 0 or self.level <= 0:
-            return None
-        dos = self.level / self.rate
-        if dos > self.reserve_days + EPS_DAYS:
-            return self.t + dos - self.reserve_days, "reserve"
-        if dos > EPS_DAYS:
-            return self.t + dos, "depleted"
-        return None
+        return None if self.crossing_at == INF else (self.crossing_at, self.crossing_kind)
+
+    def _find_crossing(self) -> None:
+        """Set the next crossing from the state now; one closer than ``EPS_DAYS`` counts as
+        passed (so the reserve line just reached gives way to depletion)."""
+        r, level = self.rate, self.level
+        if r > 0 and level > 0:
+            dos = level / r
+            if dos > self.reserve_days + EPS_DAYS:
+                self.crossing_at = self.t + dos - self.reserve_days
+                self.crossing_kind = "reserve"
+                return
+            if dos > EPS_DAYS:
+                self.crossing_at = self.t + dos
+                self.crossing_kind = "depleted"
+                return
+        self.crossing_at = INF
 
     def advance(self, t: float) -> None:
         """Use the stock from the last event time up to ``t`` (days)."""
@@ -123,6 +137,8 @@ class Store:
                 if low < self.reserve_days and self.first_below_at is None:
                     self.first_below_at = t  # (only if rounding hid the crossing above)
         self.t = t
+        if t >= self.crossing_at - EPS_DAYS:  # at or past a crossing: find the next one
+            self._find_crossing()
 
     def deliver(self, t: float, kg: float) -> None:
         """Add ``kg`` at time ``t``."""
@@ -130,6 +146,7 @@ class Store:
             self.advance(t)
         self.level += kg
         self.delivered += kg
+        self._find_crossing()
 
     def set_crew(self, t: float, crew: int) -> None:
         """Change the number of people using this stock at time ``t``."""
@@ -137,3 +154,4 @@ class Store:
             self.advance(t)
         self.rate = crew * self.per_crew_day + self.fixed_per_day
         self._note_min(self.dos(), t)
+        self._find_crossing()

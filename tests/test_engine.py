@@ -44,6 +44,23 @@ def test_delivery_docked_on_day_50_moves_depletion_to_day_130() -> None:
     assert kinds == [(85.0, "below_reserve"), (130.0, "depleted")]
 
 
+def test_crossings_at_the_same_instant_are_all_logged() -> None:
+    data = base_dict(crew=3, stock_kg=300)
+    food = data["station"]["consumables"][0]
+    data["station"]["consumables"] += [dict(food, id="water"), dict(food, id="oxygen")]
+    res = sim.simulate(build(data))
+    crossings = [(e[0], e[1], e[2]) for e in res.events if e[1] in ("below_reserve", "depleted")]
+    assert crossings == [
+        (55.0, "below_reserve", "food"),
+        (55.0, "below_reserve", "water"),
+        (55.0, "below_reserve", "oxygen"),
+        (100.0, "depleted", "food"),
+        (100.0, "depleted", "water"),
+        (100.0, "depleted", "oxygen"),
+    ]
+    assert list(res.series["day"]).count(55.0) == 1  # one row for the three
+
+
 def test_days_of_supply_series_is_level_over_use() -> None:
     data = base_dict(crew=3, stock_kg=900)
     data["flights"].append(cargo_flight("F", 10, 100))
@@ -268,18 +285,18 @@ def test_cost_grows_with_events_not_days() -> None:
     assert abs(long - short) / short < 0.10
 
 
-def test_a_flight_holds_a_process_only_once_it_is_ready_to_launch() -> None:
+def test_a_flight_holds_a_process_only_from_ready_to_undock() -> None:
     data = base_dict(horizon_days=400)
+    data["vehicles"][1]["stay_days"] = 20
     data["flights"] = [cargo_flight(f"F{i}", 10 + 30 * i, 30) for i in range(10)]
     eng = Engine(build(data))
-    started = []
-    while eng.env.peek() < 200:
-        eng.env.step()
-        started.append((eng.env.now, sorted(k for k in eng.procs if k.startswith("F"))))
-    # by day t, exactly the flights planned on or before t have a process (F0 on day 10, ...)
-    for now, ids in started:
-        assert len(ids) == sum(1 for i in range(10) if 10 + 30 * i <= now)
-    assert eng.run().crafts["F9"].dock is not None
+    # F<i> is ready on day 10 + 30 i, docks 2 days later and undocks 20 days after that
+    expected = {5: set(), 11: {"F0"}, 25: {"F0"}, 35: set(), 41: {"F1"}, 300: {"F9"}}
+    for until, ids in expected.items():
+        eng.env.run(until=until)
+        assert {k for k in eng.procs if k.startswith("F")} == ids, until
+    eng.env.run(until=400)
+    assert all(c.undock is not None for c in eng.crafts.values() if c.id.startswith("F"))
 
 
 def test_flights_ready_together_launch_in_manifest_order() -> None:
