@@ -90,3 +90,37 @@ def test_mass_balance_and_monotone_days(initial: float, steps: list) -> None:
         assert s.level >= 0
         assert initial + s.delivered - s.consumed == pytest.approx(s.level, abs=1e-6)
     assert s.min_dos <= s.dos() + 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.floats(0, 5000),
+    st.lists(
+        st.tuples(
+            st.floats(0.01, 100),  # gap to the next event, days
+            st.sampled_from(["advance", "deliver", "crew"]),
+            st.floats(0, 2000),  # kg or crew size (truncated)
+        ),
+        max_size=30,
+    ),
+)
+def test_the_kept_next_crossing_is_never_stale(initial: float, steps: list) -> None:
+    """After any advance, delivery or crew change, the crossing a store keeps is the one
+    solved afresh from its state now."""
+    s = Store("x", initial, 1.5, 2.0, 45, crew=3)
+    t, crew = 0.0, 3
+    for gap, kind, amount in steps:
+        t += gap
+        if kind == "advance":
+            s.advance(t)
+        elif kind == "deliver":
+            s.deliver(t, amount)
+        else:
+            crew = int(amount) % 10
+            s.set_crew(t, crew)
+        kept = s.next_crossing()
+        fresh = Store("twin", s.level, 1.5, 2.0, 45, crew=crew, t=t).next_crossing()
+        assert (kept is None) == (fresh is None)
+        if kept is not None and fresh is not None:
+            assert kept[1] == fresh[1]
+            assert kept[0] == pytest.approx(fresh[0], rel=1e-12, abs=1e-9)
