@@ -22,21 +22,22 @@ class PadState:
     def earliest(self, t: float) -> float:
         """The first time >= ``t`` outside every blocked interval and at least the
         turnaround away from every booked launch."""
+        blocked, bookings, turnaround = self.blocked, self.bookings, self.turnaround
+        # a booking b conflicts when |x - b| < turnaround (with a tolerance, so that
+        # x = b + turnaround is never taken back by rounding)
+        gap = turnaround - EPS_DAYS
         x = t
-        moved = True
-        while moved:
-            moved = False
-            for a, b in self.blocked:
+        while True:  # each pass only moves x later; stop when a pass leaves it
+            start = x
+            for a, b in blocked:
                 if a <= x < b:
-                    x, moved = b, True
-            # a booking b conflicts when |x - b| < turnaround (with a tolerance, so that
-            # x = b + turnaround is never taken back by rounding)
-            gap = self.turnaround - EPS_DAYS
-            i = bisect.bisect_right(self.bookings, x - gap)
-            while i < len(self.bookings) and self.bookings[i] < x + gap:
-                x, moved = self.bookings[i] + self.turnaround, True
+                    x = b
+            i = bisect.bisect_right(bookings, x - gap)
+            while i < len(bookings) and bookings[i] < x + gap:
+                x = bookings[i] + turnaround
                 i += 1
-        return x
+            if x == start:
+                return x
 
     def book(self, t: float) -> None:
         bisect.insort(self.bookings, t)
