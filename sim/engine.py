@@ -84,6 +84,7 @@ class Engine:
         """(day, consumable that triggered it) for each evacuation of the station."""
         self._watch_wake: simpy.Event | None = None
         self.processed = 0
+        self._generators: list[Generator[Any, Any, Any]] = []  # of every process started
         self._setup()
 
     # -- set-up ------------------------------------------------------------------------
@@ -93,7 +94,7 @@ class Engine:
             repair = dist.sample(self.streams.uniform(f"repair/{pad_id}/{j}"))
             self.outages[pad_id].append((start, repair))
             self.pads[pad_id].blocked.append((start, start + repair + ready))
-            self.env.process(self._outage(pad_id, start, repair))
+            self._start(self._outage(pad_id, start, repair))
         for rel in plan.relieved:
             self.relief[rel] = self.env.event()
         for template in plan.docked:
@@ -105,18 +106,30 @@ class Engine:
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
-            self.procs[craft.id] = self.env.process(self._stay(craft))
+            self.procs[craft.id] = self._start(self._stay(craft))
         queue = []
         for template in plan.flights:
             self.crafts[template.id] = craft = template.fresh()
             assert craft.planned_launch is not None
             queue.append((craft.planned_launch + self._slip(craft), craft))
         queue.sort(key=_FIRST)  # stable: the manifest's order among flights ready together
-        self.env.process(self._manifest(queue))
+        self._start(self._manifest(queue))
         limit = self.sc.rules.evacuate_below_days
         if limit is not None:
-            self.env.process(self._watch(limit))
+            self._start(self._watch(limit))
         self._end_change(0.0)
+
+    def _start(self, gen: Generator[Any, Any, Any]) -> simpy.Process:
+        self._generators.append(gen)
+        return self.env.process(gen)
+
+    def close(self) -> None:
+        """Close the processes still pending (at the horizon): their generators refer to
+        the engine, so until they are closed a finished run's objects can only be freed
+        by the cyclic garbage collector, which then has to scan them all."""
+        for gen in self._generators:
+            gen.close()
+        self._generators.clear()
 
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
@@ -133,7 +146,7 @@ class Engine:
         for ready, craft in queue:
             if ready > env.now:
                 yield env.timeout(ready - env.now)
-            self.procs[craft.id] = env.process(self._flight(craft))
+            self.procs[craft.id] = self._start(self._flight(craft))
 
     def _flight(self, c: Craft) -> Generator[Any, Any, None]:
         """Launch (pad, family and grounding permitting), transit, dock, stay, undock."""

@@ -165,6 +165,7 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Result:
         flights = _flight_rows(eng)
         metrics = _metrics(eng, series, flights)
         events = sorted(eng.events, key=lambda e: e[0])
+        eng.close()
     return Result(scenario, eng.seed, events, series, flights, metrics, eng.processed)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
+import weakref
 
 import pytest
 from conftest import base_dict, build, cargo_flight, day
@@ -394,3 +396,24 @@ def test_fixed_use_alone_does_not_evacuate_the_crew() -> None:
     data["rules"] = {"evacuate_below_days": 30}
     m = metrics(data)
     assert m["crew.evacuations"] == 0 and m["propellant.depleted_date"] == day(10).isoformat()
+
+
+def test_a_closed_run_is_freed_at_once_without_the_cyclic_collector() -> None:
+    """Processes still pending at the horizon refer to the engine; close() releases them,
+    so a finished run's objects go as soon as the last reference does (simulate closes)."""
+    data = base_dict(horizon_days=100)
+    data["flights"] = [cargo_flight("F", 90, 10)]  # still docked at the horizon
+    sc = build(data)
+    gc.disable()
+    try:
+        kept = Engine(sc).run()
+        kept_ref = weakref.ref(kept)
+        del kept
+        assert kept_ref() is not None  # held by its pending processes' generators
+        closed = Engine(sc).run()
+        closed.close()
+        closed_ref = weakref.ref(closed)
+        del closed
+        assert closed_ref() is None
+    finally:
+        gc.enable()
