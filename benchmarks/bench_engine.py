@@ -27,7 +27,7 @@ from typing import Any
 import simpy
 
 import sim
-from sim.engine import Engine
+from sim.engine.core import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import sim
-from sim.executors import make_executor
+from sim.experiments.executors import make_executor
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline-uncertain.yaml"

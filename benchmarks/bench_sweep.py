@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import sim
-from sim.experiments import parse_values
+from sim.experiments.sweep import parse_values
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAM = "pads.baikonur-31.outages.0.repair_days"

@@ -7,14 +7,14 @@
 """
 
 from sim._version import __version__
-from sim.compare import CompareReport, compare
-from sim.critical import CriticalResult, critical
-from sim.errors import Problem, ScenarioError
-from sim.experiments import SweepResult, sweep
-from sim.model import Scenario
-from sim.montecarlo import MonteCarloResult, montecarlo
-from sim.results import Result, simulate
-from sim.scenario import load_scenario, parse_scenario, scenario_digest
+from sim.compare.comparison import CompareReport, compare
+from sim.experiments.critical import CriticalResult, critical
+from sim.experiments.montecarlo import MonteCarloResult, montecarlo
+from sim.experiments.sweep import SweepResult, sweep
+from sim.results.result import Result, simulate
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.loader import load_scenario, parse_scenario, scenario_digest
+from sim.scenario.model import Scenario
 
 __all__ = [
     "CompareReport",

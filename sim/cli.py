@@ -17,7 +17,7 @@ from sim.commands import run as run_cmd
 from sim.commands import schema as schema_cmd
 from sim.commands import sweep as sweep_cmd
 from sim.commands import validate as validate_cmd
-from sim.errors import ScenarioError
+from sim.scenario.errors import ScenarioError
 
 __all__ = ["ExitCode", "UserError", "build_parser", "main"]
 

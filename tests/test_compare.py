@@ -13,7 +13,13 @@ from conftest import DATA
 
 import sim
 from sim.cli import main
-from sim.compare import CompareReport, Tolerance, Tolerances, load_tolerances, metric_group
+from sim.compare.comparison import (
+    CompareReport,
+    Tolerance,
+    Tolerances,
+    load_tolerances,
+    metric_group,
+)
 
 MINIMAL = DATA / "minimal.yaml"
 N_METRICS = len(sim.simulate(sim.load_scenario(MINIMAL)).metrics)

@@ -11,7 +11,7 @@ import pytest
 from conftest import base_dict, build, cargo_flight, day
 
 import sim
-from sim.engine import Engine
+from sim.engine.core import Engine
 
 
 def metrics(data: dict, overrides: list[str] | None = None) -> dict:

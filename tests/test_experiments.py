@@ -14,16 +14,16 @@ from conftest import base_dict, cargo_flight, day
 
 import sim
 from sim.cli import main
-from sim.experiment_plots import sweep_chart
-from sim.experiments import (
+from sim.engine.rng import derive_seed
+from sim.experiments.sweep import (
     breaches,
     monotone_warnings,
     parse_values,
     run_key,
     value_text,
 )
-from sim.plotting import Figure, new_axes
-from sim.rng import derive_seed
+from sim.plots.style import Figure, new_axes
+from sim.plots.sweep import sweep_chart
 
 REPAIR = "pads.pad.outages.0.repair_days"
 

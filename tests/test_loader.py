@@ -24,8 +24,8 @@ from conftest import time_limit
 
 import sim
 from sim.cli import main
-from sim.dists import Choice, Fixed, LogNormal, Normal, Triangular, Uniform, parse_dist
-from sim.errors import Mark, Problem
+from sim.scenario.dists import Choice, Fixed, LogNormal, Normal, Triangular, Uniform, parse_dist
+from sim.scenario.errors import Mark, Problem
 
 MINIMAL_PATH = Path(__file__).resolve().parent / "data" / "minimal.yaml"
 MINIMAL = MINIMAL_PATH.read_text(encoding="utf-8")

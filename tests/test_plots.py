@@ -15,7 +15,7 @@ from conftest import DATA, base_dict, build
 
 import sim
 from sim.cli import main
-from sim.plots import (
+from sim.plots.run import (
     crew_chart,
     margin_chart,
     overlay_chart,
@@ -23,8 +23,8 @@ from sim.plots import (
     write_overlay_charts,
     write_run_charts,
 )
-from sim.plotting import save, to_dates
-from sim.rundata import RunData, RunDataError, load_run
+from sim.plots.style import save, to_dates
+from sim.results.rundata import RunData, RunDataError, load_run
 
 MINIMAL = str(DATA / "minimal.yaml")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

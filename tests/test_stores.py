@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.stores import Store
+from sim.engine.stores import Store
 
 
 def test_reserve_and_zero_crossings_are_exact() -> None:

@@ -2,7 +2,7 @@
 
 Handlers take the parsed arguments and return an :class:`ExitCode`; they print only
 through :func:`out` and :func:`err`, and raise :class:`UserError` (one line) or
-:class:`~sim.errors.ScenarioError` for bad input, which ``sim.cli.main`` reports.
+:class:`~sim.scenario.errors.ScenarioError` for bad input, which ``sim.cli.main`` reports.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, out
 from sim.commands.compare import add_compare_options, finish, tolerances_from_args
-from sim.compare import (
+from sim.compare.comparison import (
     CompareError,
     CompareReport,
     Tolerances,
@@ -24,8 +24,8 @@ from sim.compare import (
     load_side,
     run_row,
 )
-from sim.results import simulate
-from sim.scenario import load_scenario
+from sim.results.result import simulate
+from sim.scenario.loader import load_scenario
 
 
 def register(sub: Any) -> None:

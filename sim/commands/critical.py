@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
-from sim.critical import CRITERIA, CRITERION_TEXT, CriticalResult, critical
+from sim.experiments.critical import CRITERIA, CRITERION_TEXT, CriticalResult, critical
 
 
 def register(sub: Any) -> None:

@@ -21,12 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
-from sim.ensemble_stats import json_number
-from sim.errors import ScenarioError, did_you_mean
-from sim.executors import KINDS, make_executor
-from sim.mc_report import paired_table, precision_line, single_table
-from sim.model import Scenario
-from sim.montecarlo import (
+from sim.experiments.executors import KINDS, make_executor
+from sim.experiments.montecarlo import (
     MonteCarloResult,
     ci_width,
     montecarlo,
@@ -34,9 +30,13 @@ from sim.montecarlo import (
     probability_names,
     until_ci,
 )
-from sim.results import simulate, write_atomically
-from sim.scenario import load_scenario
-from sim.specs import override, parse_values, relabel, value_text
+from sim.experiments.report import paired_table, precision_line, single_table
+from sim.experiments.stats import json_number
+from sim.results.result import simulate, write_atomically
+from sim.scenario.errors import ScenarioError, did_you_mean
+from sim.scenario.loader import load_scenario
+from sim.scenario.model import Scenario
+from sim.scenario.specs import override, parse_values, relabel, value_text
 
 DEFAULT_N = 1000
 
@@ -263,7 +263,7 @@ def _is_date(text: str) -> bool:
 
 
 def _is_fixed(sc: Scenario) -> bool:
-    from sim.dists import Fixed
+    from sim.scenario.dists import Fixed
 
     repairs = [o.repair_days for pad in sc.pads for o in pad.outages]
     return sc.uncertainty is None and all(isinstance(r, Fixed) for r in repairs)

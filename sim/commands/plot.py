@@ -16,7 +16,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, out
 from sim.commands.run import CHART_FORMATS
-from sim.rundata import RunDataError, load_run
+from sim.results.rundata import RunDataError, load_run
 
 COMPARE_DIR = Path("results") / "compare"
 """Where overlays of several folders go by default."""
@@ -40,7 +40,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         runs = [load_run(d) for d in args.folders]
     except RunDataError as exc:
         raise UserError(str(exc)) from None
-    from sim.plots import write_overlay_charts, write_run_charts  # imports matplotlib
+    from sim.plots.run import write_overlay_charts, write_run_charts  # imports matplotlib
 
     fmt: str = args.format
     if len(runs) == 1:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, add_set, out
-from sim.report import run_summary
-from sim.results import simulate
-from sim.scenario import load_scenario
+from sim.results.report import run_summary
+from sim.results.result import simulate
+from sim.scenario.loader import load_scenario
 
 CHART_FORMATS = ("png", "svg")
 
@@ -40,7 +40,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
     if plot:
-        from sim.plots import write_run_charts  # matplotlib is imported only when needed
+        from sim.plots.run import write_run_charts  # matplotlib is imported only when needed
 
         result.write(folder, extra=lambda d: write_run_charts(result, d, fmt))
     else:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from sim.commands import ExitCode, out
-from sim.model import Scenario
+from sim.scenario.model import Scenario
 
 
 def register(sub: Any) -> None:

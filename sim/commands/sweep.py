@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, out
-from sim.errors import did_you_mean
-from sim.experiments import SweepResult, sweep
-from sim.report import table_lines
-from sim.specs import Value, parse_values, value_text
+from sim.experiments.sweep import SweepResult, sweep
+from sim.results.report import table_lines
+from sim.scenario.errors import did_you_mean
+from sim.scenario.specs import Value, parse_values, value_text
 
 _DOS = ".min_days_of_supply"
 _SHORT = {

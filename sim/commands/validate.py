@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from sim.commands import ExitCode, add_set, err, out
-from sim.errors import ScenarioError
-from sim.scenario import load_scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario
 
 
 def register(sub: Any) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine import gc_paused
-from sim.model import Scenario
-from sim.results import simulate
+from sim.engine.core import gc_paused
+from sim.results.result import simulate
+from sim.scenario.model import Scenario
 
 __all__ = ["Chunk", "Job", "csv_cell", "run_chunk", "sample_days"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sim.dists import Dist
-from sim.model import Flight, Scenario, VehicleType
+from sim.scenario.dists import Dist
+from sim.scenario.model import Flight, Scenario, VehicleType
 
 __all__ = ["Craft", "Plan", "plan_of"]
 

@@ -15,11 +15,11 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from sim.engine import SEGMENTS
-from sim.errors import ScenarioError
-from sim.results import Result, simulate
-from sim.scenario import load_scenario
-from sim.specs import override, relabel
+from sim.engine.core import SEGMENTS
+from sim.results.result import Result, simulate
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario
+from sim.scenario.specs import override, relabel
 
 __all__ = [
     "Breach",

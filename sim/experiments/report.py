@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.montecarlo import MonteCarloResult, PairedResult
-from sim.report import table_lines
+from sim.experiments.montecarlo import MonteCarloResult, PairedResult
+from sim.results.report import table_lines
 
 __all__ = ["paired_table", "precision_line", "single_table"]
 

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.engine import SEGMENTS, Engine, gc_paused
-from sim.model import Scenario
-from sim.scenario import scenario_digest
+from sim.engine.core import SEGMENTS, Engine, gc_paused
+from sim.scenario.model import Scenario
+from sim.scenario.loader import scenario_digest
 
 __all__ = ["Result", "simulate", "write_atomically"]
 

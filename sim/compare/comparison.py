@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sim.compare_report import (
+from sim.compare.report import (
     VERDICTS,
     WHOLE_RUN,
     CompareReport,
@@ -26,7 +26,7 @@ from sim.compare_report import (
     metric_group,
     value_kind,
 )
-from sim.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
+from sim.compare.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
 
 __all__ = [
     "VERDICTS",

@@ -1,8 +1,8 @@
 """Briefing charts of a run: supply margin, crew on board, timeline, and a comparison overlay.
 
-The timeline chart is drawn by :mod:`sim.timeline_plot` and re-exported here.
+The timeline chart is drawn by :mod:`sim.plots.timeline` and re-exported here.
 
-Each chart takes a :class:`~sim.rundata.RunData` or a :class:`~sim.results.Result` and an
+Each chart takes a :class:`~sim.results.rundata.RunData` or a :class:`~sim.results.result.Result` and an
 optional matplotlib ``ax``, and returns the figure. Dates are UTC; days of supply are
 days at the current crew and usage; ``inf`` (nothing consumed) is drawn off the top.
 """
@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from sim.plotting import (
+from sim.plots.style import (
     FAILURE_COLOR,
     OKABE_ITO,
     OUTAGE_COLOR,
@@ -36,13 +36,13 @@ from sim.plotting import (
     to_date,
     to_dates,
 )
-from sim.results import Result
-from sim.rundata import RunData, as_run
-from sim.timeline_plot import timeline_chart
+from sim.plots.timeline import timeline_chart
+from sim.results.result import Result
+from sim.results.rundata import RunData, as_run
 
 # Also importable from here, where they were defined before sim.timeline_plot.
-from sim.timeline_plot import AT_START_COLOR as AT_START_COLOR  # isort: skip
-from sim.timeline_plot import CARGO_COLOR as CARGO_COLOR  # isort: skip
+from sim.plots.timeline import AT_START_COLOR as AT_START_COLOR  # isort: skip
+from sim.plots.timeline import CARGO_COLOR as CARGO_COLOR  # isort: skip
 
 __all__ = [
     "DAYS_CAP",

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sim.dists import Dist
-from sim.errors import did_you_mean
-from sim.model import Scenario
+from sim.scenario.dists import Dist
+from sim.scenario.errors import did_you_mean
+from sim.scenario.model import Scenario
 
 __all__ = ["cross_check"]
 

@@ -9,8 +9,9 @@ scenarios sees the same repair, slips and failures wherever their inputs agree: 
 differences are paired, not noise. A replication is reproduced alone by ``iss-sim run
 --seed <its seed>``, and the results do not depend on the executor or the chunking.
 
-The worker side lives in :mod:`sim.replications`, the statistics in
-:mod:`sim.ensemble_stats` and the paired comparison in :mod:`sim.paired` (re-exported here).
+The worker side lives in :mod:`sim.experiments.replications`, the statistics in
+:mod:`sim.experiments.stats` and the paired comparison in
+:mod:`sim.experiments.paired` (re-exported here).
 """
 
 from __future__ import annotations
@@ -25,17 +26,23 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.ensemble_stats import check_quantiles, halfwidth, json_number, json_quantiles, metric_stats
-from sim.executors import Executor, SerialExecutor, chunked
-from sim.model import Scenario
-from sim.paired import PairedResult, paired
-from sim.replications import Chunk, Job, csv_cell, run_chunk
-from sim.results import write_atomically
-from sim.rng import derive_seed
-from sim.scenario import scenario_digest
+from sim.engine.rng import derive_seed
+from sim.experiments.executors import Executor, SerialExecutor, chunked
+from sim.experiments.paired import PairedResult, paired
+from sim.experiments.replications import Chunk, Job, csv_cell, run_chunk
+from sim.experiments.stats import (
+    check_quantiles,
+    halfwidth,
+    json_number,
+    json_quantiles,
+    metric_stats,
+)
+from sim.results.result import write_atomically
+from sim.scenario.loader import scenario_digest
+from sim.scenario.model import Scenario
 
 # Also importable from here, where it was defined before sim.ensemble_stats.
-from sim.ensemble_stats import Z95 as Z95  # isort: skip
+from sim.experiments.stats import Z95 as Z95  # isort: skip
 
 __all__ = [
     "MonteCarloResult",
@@ -209,8 +216,8 @@ class MonteCarloResult:
     ) -> None:
         """Write montecarlo.json (with ``extra`` entries), replications.csv and fan.png into
         the existing ``folder``."""
-        from sim.fan_plot import fan_chart  # matplotlib only when writing
-        from sim.plotting import save
+        from sim.plots.fan import fan_chart  # matplotlib only when writing
+        from sim.plots.style import save
 
         data = {**self.summary(quantiles), **(extra or {})}
         text = json.dumps(data, indent=2, allow_nan=False)

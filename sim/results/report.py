@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.results import Result
+from sim.results.result import Result
 
 __all__ = ["run_summary", "table_lines"]
 

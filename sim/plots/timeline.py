@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.plotting import (
+from sim.plots.style import (
     FAILURE_COLOR,
     OUTAGE_COLOR,
     SEGMENT_COLORS,
@@ -21,8 +21,8 @@ from sim.plotting import (
     to_date,
     to_dates,
 )
-from sim.results import Result
-from sim.rundata import RunData, as_run
+from sim.results.result import Result
+from sim.results.rundata import RunData, as_run
 
 __all__ = ["timeline_chart"]
 

@@ -9,8 +9,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError, did_you_mean
-from sim.yamlsource import LDict, parse_yaml
+from sim.scenario.errors import ScenarioError, did_you_mean
+from sim.scenario.yamlsource import LDict, parse_yaml
 
 __all__ = ["CompareError", "Tolerance", "Tolerances", "load_tolerances"]
 

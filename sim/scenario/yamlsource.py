@@ -1,7 +1,7 @@
 """YAML that remembers where things were written: loading, ``extends`` merging, ``--set``.
 
 Mappings load as :class:`LDict` and sequences as :class:`LList`; both keep the
-:class:`~sim.errors.Mark` of every key or item, so a problem found after merging a
+:class:`~sim.scenario.errors.Mark` of every key or item, so a problem found after merging a
 chain of ``extends`` files and overrides still points at the line that wrote it.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import Mark, Problem, ScenarioError, did_you_mean
+from sim.scenario.errors import Mark, Problem, ScenarioError, did_you_mean
 
 __all__ = ["LDict", "LList", "apply_override", "describe_path", "load_chain", "locate"]
 

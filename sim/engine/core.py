@@ -4,7 +4,7 @@ One simpy process per flight, per vehicle docked at epoch and per pad outage; a 
 process starts each flight's process when the flight is ready to launch, so that only
 flights under way hold one. Time is days since the scenario's epoch. Nothing ticks daily:
 stores are advanced from event to event and their threshold crossings are solved exactly
-(see :mod:`sim.stores`); crossings at the same instant are all logged.
+(see :mod:`sim.engine.stores`); crossings at the same instant are all logged.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any, cast
 
 import simpy
 
-from sim.crafts import Craft, plan_of
-from sim.model import Scenario
-from sim.pads import PadState
-from sim.rng import Streams
-from sim.stores import EPS_DAYS, Store
+from sim.engine.crafts import Craft, plan_of
+from sim.engine.pads import PadState
+from sim.engine.rng import Streams
+from sim.engine.stores import EPS_DAYS, Store
+from sim.scenario.model import Scenario
 
 __all__ = ["Craft", "Engine", "PadState", "gc_paused"]
 
@@ -435,7 +435,7 @@ class Engine:
 
     def _row(self, t: float) -> None:
         """A time-series row: day, crew RS, crew USOS, seats, then each store's level (kg);
-        days of supply are derived from these by :func:`sim.results.simulate`."""
+        days of supply are derived from these by :func:`sim.results.result.simulate`."""
         crew = self.crew
         self.rows.append((t, crew["RS"], crew["USOS"], self.seats, *map(_LEVEL, self._store_list)))
         self._row_at = t

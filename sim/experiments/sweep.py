@@ -2,8 +2,8 @@
 
 A *sweep* runs the scenario at every point of a grid of ``--param PATH`` values (the full
 product of the value lists) and tabulates every metric. The critical value of a parameter
-lives in :mod:`sim.critical` and SPEC parsing in :mod:`sim.specs`; both are re-exported
-here.
+lives in :mod:`sim.experiments.critical` and SPEC parsing in :mod:`sim.scenario.specs`;
+both are re-exported here.
 
 Seeds. Every sweep run has its own seed ``derive_seed(S, key)``, where ``S`` is the
 scenario's seed (after ``--set`` overrides) and ``key`` is the canonical text of the run's
@@ -30,7 +30,8 @@ from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
-from sim.critical import (
+from sim.engine.rng import derive_seed
+from sim.experiments.critical import (
     Breach,
     Criterion,
     CriticalResult,
@@ -38,17 +39,16 @@ from sim.critical import (
     critical,
     monotone_warnings,
 )
-from sim.errors import Problem, ScenarioError
-from sim.executors import chunked, make_executor
-from sim.results import Metric, simulate, write_atomically
-from sim.rng import derive_seed
-from sim.scenario import load_scenario, scenario_digest
-from sim.specs import Value, override, parse_values, relabel, run_key, value_text
+from sim.experiments.executors import chunked, make_executor
+from sim.results.result import Metric, simulate, write_atomically
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.loader import load_scenario, scenario_digest
+from sim.scenario.specs import Value, override, parse_values, relabel, run_key, value_text
 
 # Also importable from here, where they were defined before sim.critical and sim.specs.
-from sim.critical import CRITERIA as CRITERIA  # isort: skip
-from sim.critical import CRITERION_TEXT as CRITERION_TEXT  # isort: skip
-from sim.specs import MAX_POINTS as MAX_POINTS  # isort: skip
+from sim.experiments.critical import CRITERIA as CRITERIA  # isort: skip
+from sim.experiments.critical import CRITERION_TEXT as CRITERION_TEXT  # isort: skip
+from sim.scenario.specs import MAX_POINTS as MAX_POINTS  # isort: skip
 
 __all__ = [
     "Breach",
@@ -146,8 +146,8 @@ class SweepResult:
         first parameter) into ``folder``, atomically."""
 
         def fill(d: Path) -> None:
-            from sim.experiment_plots import sweep_chart
-            from sim.plotting import save
+            from sim.plots.style import save
+            from sim.plots.sweep import sweep_chart
 
             (d / "sweep.csv").write_text(self.to_csv(), encoding="utf-8")
             text = json.dumps(self.to_json(), indent=2, allow_nan=False)

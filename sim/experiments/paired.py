@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.ensemble_stats import check_quantiles, halfwidth, json_number, json_quantiles
+from sim.experiments.stats import check_quantiles, halfwidth, json_number, json_quantiles
 
 if TYPE_CHECKING:
-    from sim.montecarlo import MonteCarloResult
+    from sim.experiments.montecarlo import MonteCarloResult
 
 __all__ = ["PairedResult", "paired"]
 

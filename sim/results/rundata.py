@@ -1,4 +1,4 @@
-"""What a chart needs from a run, from a :class:`~sim.results.Result` or from its folder.
+"""What a chart needs from a run, from a :class:`~sim.results.result.Result` or from its folder.
 
 :func:`load_run` reads a result folder written by ``iss-sim run`` (summary.json,
 timeseries.csv, events.csv, flights.csv) without re-simulating; a missing or damaged file
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.results import Result
+    from sim.results.result import Result
 
 __all__ = ["FILES", "Event", "RunData", "RunDataError", "as_run", "load_run"]
 
 Event = tuple[float, str, str, str]
-"""(day, kind, subject, detail), as in :attr:`sim.results.Result.events`."""
+"""(day, kind, subject, detail), as in :attr:`sim.results.result.Result.events`."""
 
 FILES = ("summary.json", "timeseries.csv", "events.csv", "flights.csv")
 """The files of a result folder that :func:`load_run` reads."""
@@ -251,7 +251,7 @@ def _flights(path: Path) -> list[dict[str, Any]]:
 
 
 def _flight_value(key: str, text: str, where: str) -> Any:
-    """A flights.csv cell typed as in :attr:`sim.results.Result.flights`."""
+    """A flights.csv cell typed as in :attr:`sim.results.result.Result.flights`."""
     if text == "":
         return None
     if key == "forced_return":

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 if TYPE_CHECKING:
-    from sim.rundata import RunData
+    from sim.results.rundata import RunData
 
 __all__ = [
     "OKABE_ITO",

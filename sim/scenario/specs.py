@@ -11,7 +11,7 @@ from datetime import date
 
 import yaml
 
-from sim.errors import Mark, Problem, ScenarioError
+from sim.scenario.errors import Mark, Problem, ScenarioError
 
 __all__ = [
     "MAX_POINTS",

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.plotting import RESERVE_COLOR, Axes, Figure, date_axis, new_axes, new_grid, to_dates
+from sim.plots.style import RESERVE_COLOR, Axes, Figure, date_axis, new_axes, new_grid, to_dates
 
 if TYPE_CHECKING:
-    from sim.montecarlo import MonteCarloResult
+    from sim.experiments.montecarlo import MonteCarloResult
 
 __all__ = ["fan_chart"]
 

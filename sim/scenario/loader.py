@@ -1,7 +1,7 @@
 """Load scenarios: YAML files (with ``extends`` chains and ``--set`` overrides) to a Scenario.
 
 Every problem is reported at once as ``FILE:LINE:COL: key.path: message`` through
-:class:`~sim.errors.ScenarioError`; no other exception escapes for bad input.
+:class:`~sim.scenario.errors.ScenarioError`; no other exception escapes for bad input.
 """
 
 from __future__ import annotations
@@ -17,10 +17,17 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from sim.checks import cross_check
-from sim.errors import Problem, ScenarioError, did_you_mean
-from sim.model import Scenario
-from sim.yamlsource import LDict, apply_override, describe_path, load_chain, locate, parse_yaml
+from sim.scenario.checks import cross_check
+from sim.scenario.errors import Problem, ScenarioError, did_you_mean
+from sim.scenario.model import Scenario
+from sim.scenario.yamlsource import (
+    LDict,
+    apply_override,
+    describe_path,
+    load_chain,
+    locate,
+    parse_yaml,
+)
 
 __all__ = ["load_scenario", "parse_scenario", "scenario_digest"]
 
@@ -68,7 +75,7 @@ def parse_scenario(text: str, label: str = "<string>", overrides: Sequence[str] 
     """Parse a scenario from YAML text (no ``extends``); errors are located in ``label``."""
     data = parse_yaml(text, label)
     if not isinstance(data, LDict):
-        from sim.errors import Mark
+        from sim.scenario.errors import Mark
 
         raise ScenarioError([Problem(Mark(label, 1, 1), "", "a scenario must be a YAML mapping")])
     if "extends" in data:

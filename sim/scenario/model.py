@@ -1,7 +1,7 @@
 """The typed scenario model (pydantic v2): what a scenario file may say, field by field.
 
 Unknown keys are errors everywhere. Durations are days, masses are kg, dates are UTC.
-Cross references (ids that must exist) are checked in :mod:`sim.checks`.
+Cross references (ids that must exist) are checked in :mod:`sim.scenario.checks`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim.dists import Dist, dist_json_schema, parse_dist
+from sim.scenario.dists import Dist, dist_json_schema, parse_dist
 
 __all__ = [
     "Consumable",

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments import SweepResult
-from sim.plotting import RESERVE_COLOR, Axes, Figure, color_for, date_axis, new_axes
-from sim.specs import Value, value_text
+from sim.experiments.sweep import SweepResult
+from sim.plots.style import RESERVE_COLOR, Axes, Figure, color_for, date_axis, new_axes
+from sim.scenario.specs import Value, value_text
 
 __all__ = ["sweep_chart"]
 
