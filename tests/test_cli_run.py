@@ -81,7 +81,7 @@ def test_failed_write_leaves_the_previous_folder_intact(tmp_path: Path, monkeypa
         (d / "summary.json").write_text("half")
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
 
-    monkeypatch.setattr(sim.Result, "_write_files", broken)
+    monkeypatch.setattr(sim.Result, "write_files", broken)
     assert main(["run", MINIMAL, "-o", str(out), "--seed", "9"]) == 130
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temp folder left

@@ -57,19 +57,17 @@ def test_invariants(path: Path) -> None:
     assert (res.series["crew"] <= res.series["seats"]).all()
     # two vehicles never share a port
     occupant = {d.port: d.id for d in sc.station.docked}
-    for _, kind, subject, port in res.events:
-        if kind == "dock":
-            assert occupant.get(port) is None, f"{subject} docked at busy {port}"
-            occupant[port] = subject
-        elif kind in ("undock", "forced_return"):
-            assert occupant.get(port) == subject
-            occupant[port] = None
+    for e in res.events:
+        if e.kind == "dock":
+            assert occupant.get(e.port) is None, f"{e.subject} docked at busy {e.port}"
+            occupant[e.port] = e.subject
+        elif e.kind in ("undock", "forced_return"):
+            assert occupant.get(e.port) == e.subject
+            occupant[e.port] = None
     # launches from one pad are never closer than its turnaround
     for pad in sc.pads:
         times = sorted(
-            e[0]
-            for e in res.events
-            if e[1] in ("launch", "launch_failure") and e[3].split(";")[0] == pad.id
+            e.day for e in res.events if e.kind in ("launch", "launch_failure") and e.pad == pad.id
         )
         assert all(b - a >= pad.turnaround_days - 1e-6 for a, b in itertools.pairwise(times))
     # every scenario is deterministic: no uncertainty section in the shipped what-ifs

@@ -32,7 +32,7 @@ from sim.experiments.montecarlo import (
 )
 from sim.experiments.report import paired_table, precision_line, single_table
 from sim.experiments.stats import json_number
-from sim.results.result import simulate, write_atomically
+from sim.results import simulate, write_atomically
 from sim.scenario.errors import ScenarioError, did_you_mean
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario

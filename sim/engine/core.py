@@ -9,43 +9,43 @@ stores are advanced from event to event and their threshold crossings are solved
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import operator
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import Any, cast
 
+import numpy as np
 import simpy
 
-from sim.engine.crafts import Craft, plan_of
+from sim.engine.clock import EPS_DAYS
+from sim.engine.crafts import Craft
 from sim.engine.pads import PadState
+from sim.engine.plan import plan_of
+from sim.engine.record import Event, OutageRecord, RunRecord, StoreStats, new_event
 from sim.engine.rng import Streams
-from sim.engine.stores import EPS_DAYS, Store
-from sim.scenario.model import Scenario
+from sim.engine.stores import Store
+from sim.scenario.model import SEGMENTS, Scenario
 
-__all__ = ["Craft", "Engine", "PadState", "gc_paused"]
+__all__ = ["Engine", "run"]
 
-SEGMENTS = ("RS", "USOS")
+# attrgetters over many stores at each event: map(attrgetter) runs in C (see
+# benchmarks/bench_engine.py: the per-event cost is dominated by such bookkeeping)
 _LEVEL = operator.attrgetter("level")
-_FIRST = operator.itemgetter(0)
 _CROSSING = operator.attrgetter("crossing_at")
+_FIRST = operator.itemgetter(0)
+_NO_DETAIL = (None, None, None, None, None, None)
+"""The Event fields after (day, kind, subject) of an event that has none of them."""
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (restoring its state after).
-
-    A run allocates many objects that live until it ends and creates no cycles worth
-    collecting meanwhile; with the collector on, its full passes make the cost per event
-    grow with the size of the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+def run(scenario: Scenario, seed: int | None = None) -> RunRecord:
+    """Run ``scenario`` to its horizon (with ``seed``, default the scenario's own) and
+    return the record of the run. The caller may pause the cyclic garbage collector
+    around a batch of runs (:func:`sim.engine.gc_paused`)."""
+    engine = Engine(scenario, seed).run()
     try:
-        yield
+        return engine.record()
     finally:
-        if was_enabled:
-            gc.enable()
+        engine.close()
 
 
 class Engine:
@@ -59,12 +59,12 @@ class Engine:
         self.env = simpy.Environment(initial_time=0.0)
         self.horizon = scenario.horizon_days
         self.handover = scenario.rules.handover_days
-        self.events: list[tuple[float, str, str, str]] = []
+        self.events: list[Event] = []
         self.rows: list[tuple[float, ...]] = []
         """Time-series rows (see :meth:`_row`), in time order; two at a jump."""
         self._row_at = -math.inf  # the time of the last row
         self._post_row_at = -math.inf
-        self.crew = dict.fromkeys(SEGMENTS, 0)
+        self.crew: dict[str, int] = dict.fromkeys(SEGMENTS, 0)
         self.seats = 0
         self._crew_total = 0
         self.stores = {
@@ -80,8 +80,6 @@ class Engine:
         self.crafts: dict[str, Craft] = {}
         self.relief: dict[str, simpy.Event] = {}
         self.procs: dict[str, simpy.Process] = {}
-        self.evacuations: list[tuple[float, str]] = []
-        """(day, consumable that triggered it) for each evacuation of the station."""
         self._watch_wake: simpy.Event | None = None
         self.processed = 0
         self._generators: list[Generator[Any, Any, Any]] = []  # of every process started
@@ -93,7 +91,7 @@ class Engine:
         for pad_id, j, start, dist, ready in plan.outages:
             repair = dist.sample(self.streams.uniform(f"repair/{pad_id}/{j}"))
             self.outages[pad_id].append((start, repair))
-            self.pads[pad_id].blocked.append((start, start + repair + ready))
+            self.pads[pad_id].block(start, start + repair + ready)
             self._start(self._outage(pad_id, start, repair))
         for rel in plan.relieved:
             self.relief[rel] = self.env.event()
@@ -102,7 +100,9 @@ class Engine:
             assert craft.port is not None and craft.dock is not None
             self.crafts[craft.id] = craft
             self.occupant[craft.port] = craft.id
-            self.events.append((0.0, "on_station", craft.id, craft.port))
+            self.events.append(
+                new_event((0.0, "on_station", craft.id, None, craft.port, None, None, None, None))
+            )
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
@@ -134,9 +134,9 @@ class Engine:
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(start)
-        self._log("pad_down", pad_id, f"repair {repair:g} days")
+        self.events.append(Event(self.env.now, "pad_down", pad_id, days=repair))
         yield self.env.timeout(repair)
-        self._log("pad_up", pad_id, "")
+        self.events.append(Event(self.env.now, "pad_up", pad_id))
 
     def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
         """Start each flight's process when it is ready to launch (planned date plus slip,
@@ -165,9 +165,11 @@ class Engine:
             c.failed = True
             stand_down = self._stand_down(c)
             self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
-            self._log("launch_failure", c.id, f"{pad}; {family} grounded {stand_down:g} days")
+            self.events.append(
+                Event(now, "launch_failure", c.id, pad=pad, days=stand_down, family=family)
+            )
             return
-        self.events.append((now, "launch", c.id, pad))
+        self.events.append(new_event((now, "launch", c.id, pad, None, None, None, None, None)))
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
         occupant = self.occupant
@@ -206,7 +208,7 @@ class Engine:
                 stores[cid].deliver(t, kg)
         if c.n_crew or c.is_crew:
             self._board(c)
-        self.events.append((t, "dock", c.id, port))
+        self.events.append(new_event((t, "dock", c.id, None, port, None, None, None, None)))
         self._end_change(t)
         if c.relieves is not None:
             ev = self.relief[c.relieves]
@@ -217,12 +219,12 @@ class Engine:
         """Wait for a compatible port to free; a cargo vehicle that has stayed its
         ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
-        self._log("port_wait", c.id, "no free port")
+        self.events.append(Event(env.now, "port_wait", c.id))
         while True:
             victim, when = self._yield_candidate(c.ports)
             if victim is not None and when <= env.now:
                 victim.evicted = True
-                self._log("port_yield", victim.id, f"leaves early for {c.id}")
+                self.events.append(Event(env.now, "port_yield", victim.id, vehicle=c.id))
                 self.procs[victim.id].interrupt("port needed")
             wake = env.event()
             entry = (wake, c.ports)
@@ -324,8 +326,7 @@ class Engine:
         return max(best[0], self.env.now), best[1]
 
     def _evacuate(self, cause: str) -> None:
-        self.evacuations.append((self.env.now, cause))
-        self._log("evacuation", "station", f"{cause} below the evacuation line")
+        self.events.append(Event(self.env.now, "evacuation", "station", consumable=cause))
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
             if docked and c.is_crew and c.n_crew > 0:
@@ -336,7 +337,8 @@ class Engine:
         t = c.undock = self.env.now
         assert c.port is not None
         self.occupant[c.port] = None
-        self.events.append((t, "forced_return" if c.forced else "undock", c.id, c.port))
+        kind = "forced_return" if c.forced else "undock"
+        self.events.append(new_event((t, kind, c.id, None, c.port, None, None, None, None)))
         if c.is_crew:  # a cargo vehicle leaving changes no series value
             self._begin_change(t)
             for seg, n in c.crew.items():
@@ -396,9 +398,6 @@ class Engine:
             return 0.0
         return fam.stand_down_days.sample(self.streams.uniform(f"standdown/{c.id}"))
 
-    def _log(self, kind: str, subject: str, detail: str) -> None:
-        self.events.append((self.env.now, kind, subject, detail))
-
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each reserve/zero crossing at its exact time
         (with a time-series row there)."""
@@ -409,7 +408,7 @@ class Engine:
             for s in stores:
                 if s.crossing_at <= tc + EPS_DAYS:
                     event = "below_reserve" if s.crossing_kind == "reserve" else "depleted"
-                    self.events.append((tc, event, s.id, ""))
+                    self.events.append(new_event((tc, event, s.id, *_NO_DETAIL)))
             for s in stores:
                 s.advance(tc)
             self._row(tc)
@@ -435,8 +434,8 @@ class Engine:
 
     def _row(self, t: float) -> None:
         """A time-series row: day, crew RS, crew USOS, seats, then each store's level (kg);
-        days of supply are derived from these by :func:`sim.results.result.simulate`."""
-        crew = self.crew
+        :meth:`record` names the columns."""
+        crew = self.crew  # in the order of SEGMENTS, as record() names the columns
         self.rows.append((t, crew["RS"], crew["USOS"], self.seats, *map(_LEVEL, self._store_list)))
         self._row_at = t
 
@@ -445,11 +444,52 @@ class Engine:
         env, horizon = self.env, self.horizon
         step, peek = env.step, env.peek
         n = 0
-        with gc_paused():
-            while peek() < horizon:
-                step()
-                n += 1
+        while peek() < horizon:
+            step()
+            n += 1
         self.processed = n
         self._begin_change(horizon)
         self._end_change(horizon)
         return self
+
+    def record(self) -> RunRecord:
+        """The record of the run (after :meth:`run`)."""
+        names = ["day", *(f"crew_{s}" for s in SEGMENTS), "seats"]
+        names += [f"{cid}_kg" for cid in self.stores]
+        table = np.array(self.rows, dtype=float).reshape(len(self.rows), len(names))
+        plan = plan_of(self.sc)
+        return RunRecord(
+            scenario=self.sc,
+            seed=self.seed,
+            horizon_days=self.horizon,
+            events=sorted(self.events, key=_FIRST),
+            series={name: table[:, j] for j, name in enumerate(names)},
+            stores={cid: _stats(s) for cid, s in self.stores.items()},
+            outages=[
+                OutageRecord(pad, start, repair)
+                for pad, spans in self.outages.items()
+                for start, repair in spans
+            ],
+            flights=[self.crafts[f.id] for f in plan.flights],
+            docked=[self.crafts[d.id] for d in plan.docked],
+            processed_events=self.processed,
+        )
+
+
+def _stats(s: Store) -> StoreStats:
+    return StoreStats(
+        id=s.id,
+        per_crew_day=s.per_crew_day,
+        fixed_per_day=s.fixed_per_day,
+        reserve_days=s.reserve_days,
+        initial_kg=s.initial,
+        min_days_of_supply=s.min_dos,
+        min_day=s.min_at,
+        first_below_reserve_day=s.first_below_at,
+        below_reserve_days=s.below_days,
+        depleted_day=s.depleted_at,
+        shortfall_kg=s.shortfall,
+        delivered_kg=s.delivered,
+        consumed_kg=s.consumed,
+        end_kg=s.level,
+    )

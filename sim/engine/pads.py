@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import bisect
 
-__all__ = ["EPS_DAYS", "PadState"]
+from sim.engine.clock import EPS_DAYS
 
-EPS_DAYS = 1e-9
-"""Days: times closer than this are the same time."""
+__all__ = ["PadState"]
 
 
 class PadState:
@@ -39,8 +38,14 @@ class PadState:
             if x == start:
                 return x
 
+    def block(self, start: float, end: float) -> None:
+        """No launch from ``start`` until ``end`` (days): an outage and its ready days."""
+        self.blocked.append((start, end))
+
     def book(self, t: float) -> None:
+        """Take the launch time ``t`` (days)."""
         bisect.insort(self.bookings, t)
 
     def cancel(self, t: float) -> None:
+        """Give back the booked launch time ``t`` (a flight grounded before it flew)."""
         self.bookings.pop(bisect.bisect_left(self.bookings, t))

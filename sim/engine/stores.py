@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 
+from sim.engine.clock import EPS_DAYS
+
 __all__ = ["Store"]
 
 INF = math.inf
-EPS_DAYS = 1e-9
-"""Crossings closer than this (days, ~0.1 ms) are taken as happening now."""
 
 
 class Store:

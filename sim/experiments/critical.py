@@ -15,10 +15,10 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from sim.engine.core import SEGMENTS
 from sim.results.result import Result, simulate
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
+from sim.scenario.model import SEGMENTS
 from sim.scenario.specs import override, relabel
 
 __all__ = [
@@ -89,9 +89,9 @@ def breaches(result: Result, criterion: Criterion) -> list[Breach]:
             if isinstance(uncrewed, (int, float)) and uncrewed > 0:
                 gap = np.flatnonzero((result.series[f"crew_{seg}"][:-1] == 0) & held)
                 found.append(Breach("uncrewed", seg, result.date(float(day[gap[0]]))))
-        for t, kind, subject, _ in result.events:
-            if kind == "forced_return":
-                found.append(Breach("forced_return", subject, result.date(t)))
+        for e in result.events:
+            if e.kind == "forced_return":
+                found.append(Breach("forced_return", e.subject, result.date(e.day)))
     order = {k: i for i, k in enumerate(("reserve", "depletion", "uncrewed", "forced_return"))}
     return sorted(found, key=lambda b: (b.date or "9999", order[b.kind], b.subject))
 

@@ -37,7 +37,7 @@ from sim.experiments.stats import (
     json_quantiles,
     metric_stats,
 )
-from sim.results.result import write_atomically
+from sim.results import write_atomically
 from sim.scenario.loader import scenario_digest
 from sim.scenario.model import Scenario
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.core import gc_paused
-from sim.results.result import simulate
+from sim.engine import gc_paused
+from sim.engine import run as run_engine
+from sim.results.result import from_record
 from sim.scenario.model import Scenario
 
 __all__ = ["Chunk", "Job", "csv_cell", "run_chunk", "sample_days"]
@@ -54,7 +55,7 @@ def run_chunk(job: Job, reps: list[tuple[int, int]]) -> Chunk:
     # (simpy's environment), and collecting between runs cost ~4% (baseline-uncertain)
     with gc_paused():
         for r, (_, seed) in enumerate(reps):
-            res = simulate(sc, seed=seed)
+            res = from_record(run_engine(sc, seed))
             if not keys:
                 keys = tuple(res.metrics)
             elif tuple(res.metrics) != keys:  # same scenario, same keys: a bug otherwise

@@ -40,7 +40,7 @@ from sim.experiments.critical import (
     monotone_warnings,
 )
 from sim.experiments.executors import chunked, make_executor
-from sim.results.result import Metric, simulate, write_atomically
+from sim.results import Metric, simulate, write_atomically
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_scenario, scenario_digest
 from sim.scenario.specs import Value, override, parse_values, relabel, run_key, value_text

@@ -111,7 +111,7 @@ def crew_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
             edgecolor=FAILURE_COLOR, lw=0, label="crew without a seat",
         )  # fmt: skip
     top = max(float(np.max(s["crew"])), float(np.max(s["seats"])), 1.0) + 1.5
-    forced = [(t, who) for t, kind, who, _ in r.events if kind == "forced_return"]
+    forced = [(e.day, e.subject) for e in r.events if e.kind == "forced_return"]
     for i, (t, who) in enumerate(forced):
         when = to_date(r.epoch, t)
         ax.axvline(when, color="black", ls=":", lw=1.2, label="forced return" if i == 0 else "_")
@@ -239,7 +239,7 @@ def _event_rug(ax: Axes, r: RunData) -> None:
         ("dock", 0.925, "o", "#333333", "docking"),
         ("launch_failure", 0.965, "X", FAILURE_COLOR, "launch failure"),
     ):
-        t = [e[0] for e in r.events if e[1] == kind]
+        t = [e.day for e in r.events if e.kind == kind]
         if t:
             ax.plot(to_dates(r.epoch, t), [y] * len(t), ls="none", marker=marker, color=color,
                     ms=8 if marker == "X" else 4.5, transform=band, clip_on=False, label=label,
@@ -249,9 +249,9 @@ def _event_rug(ax: Axes, r: RunData) -> None:
 def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str]) -> None:
     """A dot where each consumable first goes below its reserve; text on the first of all."""
     firsts = {}
-    for t, kind, c, _ in r.events:
-        if kind == "below_reserve" and c in ids and c not in firsts:
-            firsts[c] = t
+    for e in r.events:
+        if e.kind == "below_reserve" and e.subject in ids and e.subject not in firsts:
+            firsts[e.subject] = e.day
     for c, t in firsts.items():
         ax.plot(to_dates(r.epoch, [t]), [r.reserve_days[c]], "o", color=colors[c], ms=7,
                 mec="black", mew=0.8, gid=f"breach:{c}", label="_")  # fmt: skip
@@ -264,7 +264,7 @@ def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str
                     ha="right" if left else "left", fontsize=8.5,
                     arrowprops={"arrowstyle": "->", "color": "black"},
                     bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
-    out = [(t, c) for t, kind, c, _ in r.events if kind == "depleted" and c in ids]
+    out = [(e.day, e.subject) for e in r.events if e.kind == "depleted" and e.subject in ids]
     if out:
         t, c = out[0]
         when = to_date(r.epoch, t)

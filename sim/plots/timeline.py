@@ -56,7 +56,7 @@ def timeline_chart(run: RunData | Result, ax: Axes | None = None) -> Figure:
         label(row[f"pad {pad}"], start, end, f"down ({detail})")
     for kind, marker, color in (("launch", "|", "black"), ("launch_failure", "X", FAILURE_COLOR)):
         for pad in pads:
-            t = [e[0] for e in r.events if e[1] == kind and e[3].split(";")[0] == pad]
+            t = [e.day for e in r.events if e.kind == kind and e.pad == pad]
             ax.plot(to_dates(r.epoch, t), [row[f"pad {pad}"]] * len(t), ls="none",
                     marker=marker, ms=11 if marker == "|" else 8, mew=1.5, color=color)  # fmt: skip
     kinds = _vehicle_kinds(r)
@@ -100,7 +100,7 @@ def _timeline_legend(r: RunData, colors: set[str]) -> list[Any]:
         ls = kw.pop("ls", "none")
         return Line2D([], [], ls=ls, marker=marker, color=color, label=label, **kw)
 
-    kinds = {e[1] for e in r.events}
+    kinds = {e.kind for e in r.events}
     entries = [
         (SEGMENT_COLORS["RS"] in colors, patch(SEGMENT_COLORS["RS"], "RS crew vehicle")),
         (SEGMENT_COLORS["USOS"] in colors, patch(SEGMENT_COLORS["USOS"], "USOS crew vehicle")),

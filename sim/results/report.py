@@ -37,7 +37,7 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"  evacuations (a crew consumable below the evacuation line): "
             f"{m['crew.evacuations']}, first on {m['crew.first_evacuation_date']}"
         )
-    forced = [e[2] for e in result.events if e[1] == "forced_return"]
+    forced = [e.subject for e in result.events if e.kind == "forced_return"]
     lines.append(
         f"  forced returns (docked-life limit, no relief): {m['crew.forced_returns']}"
         + (f" ({', '.join(forced)})" if forced else "")

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.engine.record import Event, event_from_text
+
 if TYPE_CHECKING:
     from sim.results.result import Result
 
-__all__ = ["FILES", "Event", "RunData", "RunDataError", "as_run", "load_run"]
+__all__ = ["FILES", "RunData", "RunDataError", "as_run", "load_run"]
 
-Event = tuple[float, str, str, str]
-"""(day, kind, subject, detail), as in :attr:`sim.results.result.Result.events`."""
 
 FILES = ("summary.json", "timeseries.csv", "events.csv", "flights.csv")
 """The files of a result folder that :func:`load_run` reads."""
@@ -67,17 +67,19 @@ class RunData:
     def outages(self) -> list[tuple[str, float, float, str]]:
         """(pad, start day, end day, detail) of each pad outage; open ones end at the horizon."""
         spans = []
-        for i, (t, kind, pad, detail) in enumerate(self.events):
-            if kind == "pad_down":
-                ups = (e[0] for e in self.events[i + 1 :] if e[1] == "pad_up" and e[2] == pad)
-                spans.append((pad, t, min(next(ups, self.horizon_days), self.horizon_days), detail))
+        for i, down in enumerate(self.events):
+            if down.kind == "pad_down":
+                pad = down.subject
+                ups = (e.day for e in self.events[i + 1 :] if e.kind == "pad_up" and e.subject == pad)
+                end = min(next(ups, self.horizon_days), self.horizon_days)
+                spans.append((pad, down.day, end, down.detail))
         return spans
 
     def pads(self) -> list[str]:
         """Ids of the pads that had an outage or a launch, sorted."""
         ev = self.events
-        pads = [e[2] for e in ev if e[1] in ("pad_down", "pad_up")]
-        pads += [e[3].split(";")[0] for e in ev if e[1] in ("launch", "launch_failure")]
+        pads = [e.subject for e in ev if e.kind in ("pad_down", "pad_up")]
+        pads += [e.pad for e in ev if e.pad is not None]
         pads += [str(f["pad"]) for f in self.flights if f.get("pad")]
         return sorted(set(pads))
 
@@ -86,20 +88,22 @@ class RunData:
         vehicles still docked at the horizon end there."""
         docked: dict[str, tuple[str, float]] = {}
         visits = []
-        for t, kind, who, port in self.events:
-            if kind in ("on_station", "dock"):
-                docked[who] = (port, t)
-            elif kind in ("undock", "forced_return") and who in docked:
-                at, start = docked.pop(who)
-                visits.append((at, who, start, t, kind == "forced_return"))
+        for e in self.events:
+            if e.kind in ("on_station", "dock"):
+                docked[e.subject] = (e.port or "", e.day)
+            elif e.kind in ("undock", "forced_return") and e.subject in docked:
+                at, start = docked.pop(e.subject)
+                visits.append((at, e.subject, start, e.day, e.kind == "forced_return"))
         visits += [(p, who, t, self.horizon_days, False) for who, (p, t) in docked.items()]
         return visits
 
     def waits(self) -> list[tuple[str, float, float]]:
         """(vehicle, arrival day, dock day) of each vehicle that waited for a free port."""
-        docks = {e[2]: e[0] for e in self.events if e[1] == "dock"}
+        docks = {e.subject: e.day for e in self.events if e.kind == "dock"}
         return [
-            (e[2], e[0], docks[e[2]]) for e in self.events if e[1] == "port_wait" and e[2] in docks
+            (e.subject, e.day, docks[e.subject])
+            for e in self.events
+            if e.kind == "port_wait" and e.subject in docks
         ]
 
     @classmethod
@@ -235,7 +239,7 @@ def _events(path: Path) -> list[Event]:
             t = math.nan
         if not math.isfinite(t):
             raise RunDataError(f"{path}:{i}: 'day' is not a finite number: {row[at['day']]!r}")
-        events.append((t, row[at["kind"]], row[at["subject"]], row[at["detail"]]))
+        events.append(event_from_text(t, row[at["kind"]], row[at["subject"]], row[at["detail"]]))
     return events
 
 

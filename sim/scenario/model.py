@@ -7,7 +7,7 @@ Cross references (ids that must exist) are checked in :mod:`sim.scenario.checks`
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,7 @@ from pydantic import (
 from sim.scenario.dists import Dist, dist_json_schema, parse_dist
 
 __all__ = [
+    "SEGMENTS",
     "Consumable",
     "DockedVehicle",
     "FamilyUncertainty",
@@ -34,6 +35,7 @@ __all__ = [
     "Port",
     "Rules",
     "Scenario",
+    "Segment",
     "Station",
     "Uncertainty",
     "VehicleType",
@@ -41,6 +43,8 @@ __all__ = [
 
 Segment = Literal["RS", "USOS"]
 """Station segment: Russian (RS) or US Orbital Segment (USOS)."""
+SEGMENTS: tuple[Segment, ...] = get_args(Segment)
+"""Every segment, in the order outputs list them."""
 
 Days = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Kg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -273,7 +277,6 @@ class Scenario(_Cited):
 
     _files: tuple[str, ...] = PrivateAttr(default=())
     _file_sha256: str | None = PrivateAttr(default=None)
-    _engine_plan: Any = PrivateAttr(default=None)  # sim.engine's per-scenario cache
 
     @property
     def files(self) -> tuple[str, ...]:

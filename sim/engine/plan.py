@@ -1,0 +1,91 @@
+"""The plan every run of a scenario starts from (outages, reliefs, vehicle templates),
+computed once per scenario object and kept while that object lives."""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from sim.engine.crafts import Craft
+from sim.scenario.dists import Dist
+from sim.scenario.model import Flight, Scenario, VehicleType
+
+__all__ = ["Plan", "plan_of"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every run of a scenario starts from, computed once per scenario."""
+
+    outages: list[tuple[str, int, float, Dist, float]]
+    """(pad, index among the pad's outages, start day, repair days, ready days)."""
+    relieved: list[str]
+    """Ids of the vehicles some flight or docked vehicle relieves."""
+    docked: list[Craft]
+    """Templates of the vehicles docked at epoch (copied for each run)."""
+    flights: list[Craft]
+    """Templates of the manifest's flights, in its order."""
+
+
+_PLANS: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
+"""Plans by ``id(scenario)``; an entry goes when its scenario is freed."""
+
+
+def plan_of(sc: Scenario) -> Plan:
+    """The plan of ``sc``, computed on the first call for this scenario object (a sweep or
+    an ensemble runs one scenario object many times). Scenarios are frozen, so the plan
+    never goes stale; a copy of a scenario is another object with a plan of its own."""
+    key = id(sc)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0]() is sc:
+        return hit[1]
+    plan = _make_plan(sc)
+
+    def forget(_: weakref.ref[Scenario]) -> None:
+        _PLANS.pop(key, None)
+
+    _PLANS[key] = (weakref.ref(sc, forget), plan)
+    return plan
+
+
+def _make_plan(sc: Scenario) -> Plan:
+    vtypes = {v.id: v for v in sc.vehicles}
+    outages = [
+        (pad.id, j, sc.days(o.start), o.repair_days, pad.ready_days)
+        for pad in sc.pads
+        for j, o in enumerate(pad.outages)
+    ]
+    relieved = [
+        r for r in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights] if r
+    ]
+    docked = []
+    for d in sc.station.docked:
+        crew = {str(k): n for k, n in d.crew.items()}
+        craft = Craft(d.id, vtypes[d.vehicle], crew, {}, [d.port], relieves=d.relieves)
+        craft.dock = craft.arrive = sc.days(d.docked)
+        craft.port = d.port
+        craft.stay_days = d.stay_days
+        craft.undock_at = None if d.undock is None else sc.days(d.undock)
+        docked.append(craft)
+    return Plan(
+        outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
+    )
+
+
+def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
+    planned = sc.days(f.launch)
+    craft = Craft(
+        f.id,
+        vt,
+        {str(k): n for k, n in f.crew.items()},
+        dict(vt.cargo if f.cargo is None else f.cargo),
+        list(f.ports or vt.ports),
+        planned_launch=planned,
+        pads=f.pads,
+        stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
+        relieves=f.relieves,
+    )
+    if f.undock is not None:
+        # an undock date keeps the planned stay length if the flight slips
+        craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
+    return craft

@@ -1,0 +1,185 @@
+"""The typed record of one run: what the engine hands to everything after it.
+
+A :class:`RunRecord` holds structured events (named fields, no free text to split), the
+time series as named columns, each consumable's statistics, the pad outages drawn, and the
+vehicles with their dates. :mod:`sim.results` reads only this record; nothing after the
+engine reads the engine's own state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from sim.engine.crafts import Craft
+from sim.scenario.model import Scenario
+
+__all__ = [
+    "EVENT_KINDS",
+    "Event",
+    "EventKind",
+    "OutageRecord",
+    "RunRecord",
+    "StoreStats",
+    "event_from_text",
+    "new_event",
+]
+
+EventKind = Literal[
+    "on_station",
+    "pad_down",
+    "pad_up",
+    "launch",
+    "launch_failure",
+    "port_wait",
+    "port_yield",
+    "dock",
+    "undock",
+    "forced_return",
+    "below_reserve",
+    "depleted",
+    "evacuation",
+]
+EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
+
+_AT_PORT = frozenset({"on_station", "dock", "undock", "forced_return"})
+
+
+class Event(NamedTuple):
+    """One thing that happened, at its exact time (days since epoch).
+
+    ``subject`` is a vehicle (launch, dock, ...), a pad (``pad_down``/``pad_up``), a
+    consumable (``below_reserve``/``depleted``) or ``station`` (``evacuation``); the other
+    fields are set where the kind has them and None elsewhere."""
+
+    day: float
+    kind: str
+    """One of :data:`EventKind`."""
+    subject: str
+    pad: str | None = None
+    """``launch``, ``launch_failure``: the pad it flew from."""
+    port: str | None = None
+    """``on_station``, ``dock``, ``undock``, ``forced_return``: the port."""
+    days: float | None = None
+    """``pad_down``: the repair (days); ``launch_failure``: the family's stand-down."""
+    family: str | None = None
+    """``launch_failure``: the launcher family grounded."""
+    vehicle: str | None = None
+    """``port_yield``: the arriving vehicle that the subject makes room for."""
+    consumable: str | None = None
+    """``evacuation``: the consumable whose margin triggered it."""
+
+    @property
+    def detail(self) -> str:
+        """The ``detail`` column of events.csv (inverse: :func:`event_from_text`)."""
+        kind = self.kind
+        if kind in _AT_PORT:
+            return self.port or ""
+        if kind == "launch":
+            return self.pad or ""
+        if kind == "pad_down":
+            return f"repair {self.days:g} days"
+        if kind == "launch_failure":
+            return f"{self.pad}; {self.family} grounded {self.days:g} days"
+        if kind == "port_wait":
+            return "no free port"
+        if kind == "port_yield":
+            return f"leaves early for {self.vehicle}"
+        if kind == "evacuation":
+            return f"{self.consumable} below the evacuation line"
+        return ""
+
+
+new_event = partial(tuple.__new__, Event)
+"""``new_event((day, kind, subject, pad, port, days, family, vehicle, consumable))``: an
+Event from a whole tuple without a Python-level constructor call (the engine's hot path)."""
+
+
+def event_from_text(day: float, kind: str, subject: str, detail: str) -> Event:
+    """The Event that a row of events.csv was written from (its ``detail`` parsed back)."""
+    if kind in _AT_PORT:
+        return Event(day, kind, subject, port=detail or None)
+    if kind == "launch":
+        return Event(day, kind, subject, pad=detail or None)
+    if kind == "pad_down":
+        return Event(day, kind, subject, days=_days_in(detail, "repair "))
+    if kind == "launch_failure":
+        pad, _, rest = detail.partition("; ")
+        family, _, grounded = rest.partition(" grounded ")
+        return Event(
+            day, kind, subject, pad=pad or None, family=family or None, days=_days_in(grounded)
+        )
+    if kind == "port_yield":
+        return Event(day, kind, subject, vehicle=detail.removeprefix("leaves early for ") or None)
+    if kind == "evacuation":
+        cause = detail.removesuffix(" below the evacuation line")
+        return Event(day, kind, subject, consumable=cause or None)
+    return Event(day, kind, subject)
+
+
+def _days_in(text: str, prefix: str = "") -> float | None:
+    number = text.removeprefix(prefix).removesuffix(" days")
+    try:
+        return float(number)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """One consumable's statistics over the run (days since epoch; kg)."""
+
+    id: str
+    per_crew_day: float
+    """kg per person per day."""
+    fixed_per_day: float
+    """kg per day whatever the crew."""
+    reserve_days: float
+    initial_kg: float
+    min_days_of_supply: float
+    """Lowest days of supply (inf: nothing was ever used)."""
+    min_day: float
+    first_below_reserve_day: float | None
+    below_reserve_days: float
+    """Days spent below the reserve line."""
+    depleted_day: float | None
+    shortfall_kg: float
+    """Use that found the stock empty."""
+    delivered_kg: float
+    consumed_kg: float
+    end_kg: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutageRecord:
+    """A pad outage as drawn for the run: from ``start_day`` for ``repair_days``."""
+
+    pad: str
+    start_day: float
+    repair_days: float
+
+
+@dataclass(frozen=True, eq=False)
+class RunRecord:
+    """Everything one engine run produced, read by :mod:`sim.results`."""
+
+    scenario: Scenario
+    seed: int
+    horizon_days: float
+    events: list[Event]
+    """In time order (events at the same instant in the order they happened)."""
+    series: dict[str, np.ndarray]
+    """Columns ``day``, ``crew_RS``, ``crew_USOS``, ``seats`` and ``<c>_kg`` for every
+    consumable: one row per event time, two at a jump (before and after it)."""
+    stores: dict[str, StoreStats]
+    """By consumable id, in the scenario's order."""
+    outages: list[OutageRecord]
+    flights: list[Craft]
+    """The manifest's flights, in its order, with their dates after the run."""
+    docked: list[Craft]
+    """The vehicles docked at epoch, after the run."""
+    processed_events: int
+    """simpy events processed (a measure of the work done)."""
