@@ -7,14 +7,24 @@
 """
 
 from sim._version import __version__
-from sim.compare.comparison import CompareReport, compare
-from sim.experiments.critical import CriticalResult, critical
-from sim.experiments.montecarlo import MonteCarloResult, montecarlo
-from sim.experiments.sweep import SweepResult, sweep
-from sim.results.result import Result, simulate
-from sim.scenario.errors import Problem, ScenarioError
-from sim.scenario.loader import load_scenario, parse_scenario, scenario_digest
-from sim.scenario.model import Scenario
+from sim.compare import CompareReport, compare
+from sim.experiments import (
+    CriticalResult,
+    MonteCarloResult,
+    SweepResult,
+    critical,
+    montecarlo,
+    sweep,
+)
+from sim.results import Result, simulate
+from sim.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    scenario_digest,
+)
 
 __all__ = [
     "CompareReport",

@@ -15,15 +15,10 @@ from conftest import base_dict, cargo_flight, day
 import sim
 from sim.cli import main
 from sim.engine.rng import derive_seed
-from sim.experiments.sweep import (
-    breaches,
-    monotone_warnings,
-    parse_values,
-    run_key,
-    value_text,
-)
+from sim.experiments.critical import breaches, monotone_warnings
 from sim.plots.style import Figure, new_axes
 from sim.plots.sweep import sweep_chart
+from sim.scenario.specs import parse_values, run_key, value_text
 
 REPAIR = "pads.pad.outages.0.repair_days"
 

@@ -17,8 +17,8 @@ from conftest import ROOT, base_dict, build, cargo_flight
 
 import sim
 from sim.cli import main
+from sim.experiments import extend, montecarlo, paired, replication_seed
 from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
-from sim.experiments.montecarlo import extend, montecarlo, paired, replication_seed
 
 UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
 SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}

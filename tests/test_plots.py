@@ -15,7 +15,7 @@ from conftest import DATA, base_dict, build
 
 import sim
 from sim.cli import main
-from sim.plots.run import (
+from sim.plots import (
     crew_chart,
     margin_chart,
     overlay_chart,

@@ -1,5 +1,9 @@
 """One module per ``iss-sim`` subcommand; each has ``register(subparsers)`` and a handler.
 
+Owns only the command line: parsing arguments, calling the library and printing what it
+returns. Handlers are thin: they may import every other package, and nothing imports them
+but :mod:`sim.cli`.
+
 Handlers take the parsed arguments and return an :class:`ExitCode`; they print only
 through :func:`out` and :func:`err`, and raise :class:`UserError` (one line) or
 :class:`~sim.scenario.errors.ScenarioError` for bad input, which ``sim.cli.main`` reports.

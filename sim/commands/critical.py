@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
-from sim.experiments.critical import CRITERIA, CRITERION_TEXT, CriticalResult, critical
+from sim.experiments.critical import CRITERIA, critical
+from sim.experiments.report import critical_text
 
 
 def register(sub: Any) -> None:
@@ -60,31 +61,3 @@ def handle(args: argparse.Namespace) -> ExitCode:
     for warning in result.warnings:
         err(f"warning: {warning}")
     return ExitCode.OK
-
-
-def critical_text(r: CriticalResult) -> str:
-    """The result in a few readable lines."""
-    lines = [
-        f"{r.scenario}: {r.param} over [{r.lo}, {r.hi}], criterion {r.criterion} "
-        f"({CRITERION_TEXT[r.criterion]}), seed {r.seed}",
-        "",
-    ]
-    if r.status == "fails_at_lo":
-        lines.append(f"  fails already at lo = {r.lo}: no value in range holds")
-    elif r.status == "holds_through_hi":
-        lines.append(f"  holds through hi = {r.hi}: no critical value inside the range")
-    else:
-        lines.append(f"  largest value that holds: {r.value}")
-        lines.append(f"  first value that fails:   {r.first_failing}")
-    if r.binding:
-        first = r.binding[0]
-        same = [b for b in r.binding[1:] if b.date == first.date]
-        later = [b for b in r.binding[1:] if b.date != first.date]
-        lines.append(f"  binds first at {r.first_failing}: {first}")
-        if same:
-            lines.append(f"    same day: {', '.join(str(b) for b in same)}")
-        if later:
-            lines.append(f"    then: {', '.join(str(b) for b in later)}")
-    spots = ", ".join(f"{v}{'' if ok else ' x'}" for v, ok in r.spot_checks)
-    lines.append(f"  {r.evaluations} runs; spot checks (x = fails): {spots}")
-    return "\n".join(lines)

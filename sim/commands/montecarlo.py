@@ -10,33 +10,25 @@ paired differences against the first.
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import math
-import re
 import sys
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
 from sim.experiments.executors import KINDS, make_executor
-from sim.experiments.montecarlo import (
-    MonteCarloResult,
-    ci_width,
-    montecarlo,
-    paired,
-    probability_names,
-    until_ci,
-)
+from sim.experiments.montecarlo import MonteCarloResult, montecarlo
+from sim.experiments.paired import folder_name, grid_scenarios, labelled, paired, write_paired
+from sim.experiments.precision import ci_width, until_ci
 from sim.experiments.report import paired_table, precision_line, single_table
 from sim.experiments.stats import json_number
+from sim.results import metrics as mk
 from sim.results import simulate, write_atomically
-from sim.scenario.errors import ScenarioError, did_you_mean
+from sim.scenario.errors import did_you_mean
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
-from sim.scenario.specs import override, parse_values, relabel, value_text
+from sim.scenario.specs import parse_values
 
 DEFAULT_N = 1000
 
@@ -151,7 +143,12 @@ def handle(args: argparse.Namespace) -> ExitCode:
     if len(results) == 1:
         folder = Path(args.output or Path("results") / f"{results[0].scenario.name}-mc")
         extra = {"until_ci": precision} if precision else None
-        write_atomically(folder, lambda d: results[0].write_files(d, quantiles, extra))
+
+        def fill(d: Path) -> None:
+            results[0].write_files(d, quantiles, extra)
+            _fan(results[0], d)
+
+        write_atomically(folder, fill)
         out(single_table(results[0], quantiles))
         files = "montecarlo.json, replications.csv, fan.png"
     else:
@@ -159,14 +156,13 @@ def handle(args: argparse.Namespace) -> ExitCode:
         pairs = [paired(results[0], r) for r in results[1:]]
         summaries = [pair.summary(quantiles) for pair in pairs]
         write_atomically(
-            folder, lambda d: _write_paired(d, labels, results, summaries, quantiles, precision)
+            folder,
+            lambda d: write_paired(d, labels, results, summaries, quantiles, precision, _fan),
         )
         for i, (label, pair) in enumerate(zip(labels[1:], pairs, strict=True)):
-            out(
-                ("\n" if i else "")
-                + paired_table(pair, summaries[i], labels[0], label, quantiles, args.top)
-            )
-        files = "paired.json; " + ", ".join(f"{_folder_name(x)}/" for x in labels)
+            table = paired_table(pair, summaries[i], labels[0], label, quantiles, args.top)
+            out(("\n" if i else "") + table)
+        files = "paired.json; " + ", ".join(f"{folder_name(x)}/" for x in labels)
     if precision is not None:
         out("")
         out(precision_line(precision, len(results) > 1))
@@ -209,43 +205,25 @@ def _scenarios(args: argparse.Namespace) -> list[tuple[str, Scenario]]:
     if len(args.param) != len(args.values):
         raise UserError("give one --values SPEC after each --param PATH")
     if not args.param:
-        loaded = [load_scenario(path, args.set) for path in args.scenarios]
-        return list(zip(_unique([sc.name for sc in loaded]), loaded, strict=True))
+        return labelled([load_scenario(path, args.set) for path in args.scenarios])
     if len(args.scenarios) != 1:
         raise UserError("--param/--values compares the values on ONE scenario")
     grid = []
     for path, spec in zip(args.param, args.values, strict=True):
         try:
-            grid.append([(path, v) for v in parse_values(spec)])
+            grid.append((path, parse_values(spec)))
         except ValueError as exc:
             raise UserError(f"--values for {path}: {exc}") from None
-    points = list(itertools.product(*grid))
-    if len(points) < 2:
-        raise UserError("a paired sweep needs at least two values")
-    out_list = []
-    for point in points:
-        sets = [override(p, v) for p, v in point]
-        try:
-            sc = load_scenario(args.scenarios[0], [*args.set, *sets])
-        except ScenarioError as exc:
-            raise relabel(exc, len(args.set)) from None
-        out_list.append((",".join(f"{p.rsplit('.', 1)[-1]}={value_text(v)}" for p, v in point), sc))
-    return out_list
-
-
-def _unique(names: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    labels = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        labels.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
-    return labels
+    try:
+        return grid_scenarios(args.scenarios[0], grid, args.set)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _check_metric(sc: Scenario, metric: str) -> None:
     """The --until-ci metric must be a number, a date or a probability of the ensemble."""
     metrics = simulate(sc).metrics
-    names = [*metrics, *probability_names(sc)]
+    names = [*metrics, *mk.probability_names(c.id for c in sc.station.consumables)]
     if metric not in names:
         hint = did_you_mean(metric, names, cutoff=0.5)
         raise UserError(f"--until-ci: no metric {metric!r}{hint}")
@@ -278,36 +256,9 @@ def _bar(total: int | None) -> Any:
 
 
 # -- output ----------------------------------------------------------------------------------
-def _folder_name(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._=,+-]", "_", label)
+def _fan(result: MonteCarloResult, folder: Path) -> None:
+    """Draw ``fan.png`` of ``result`` into ``folder`` (matplotlib only when writing)."""
+    from sim.plots.fan import fan_chart
+    from sim.plots.style import save
 
-
-def _write_paired(
-    d: Path,
-    labels: list[str],
-    results: list[MonteCarloResult],
-    summaries: list[dict[str, Any]],
-    quantiles: list[float],
-    precision: dict[str, Any] | None,
-) -> None:
-    for label, result in zip(labels, results, strict=True):
-        sub = d / _folder_name(label)
-        sub.mkdir()
-        result.write_files(sub, quantiles)
-    data: dict[str, Any] = {
-        "reference": labels[0],
-        "seed": results[0].seed,
-        "replications": results[0].n,
-        "scenarios": {
-            x: {"name": r.scenario.name, "folder": _folder_name(x)}
-            for x, r in zip(labels, results, strict=True)
-        },
-        "comparisons": [
-            {**summary, "a": labels[0], "b": label}
-            for label, summary in zip(labels[1:], summaries, strict=True)
-        ],
-    }
-    if precision is not None:
-        data["until_ci"] = precision
-    text = json.dumps(data, indent=2, allow_nan=False)
-    (d / "paired.json").write_text(text + "\n", encoding="utf-8")
+    save(fan_chart(result), folder / "fan.png")

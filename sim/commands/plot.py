@@ -40,7 +40,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         runs = [load_run(d) for d in args.folders]
     except RunDataError as exc:
         raise UserError(str(exc)) from None
-    from sim.plots.run import write_overlay_charts, write_run_charts  # imports matplotlib
+    from sim.plots import write_overlay_charts, write_run_charts  # imports matplotlib
 
     fmt: str = args.format
     if len(runs) == 1:

@@ -40,7 +40,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
     if plot:
-        from sim.plots.run import write_run_charts  # matplotlib is imported only when needed
+        from sim.plots import write_run_charts  # matplotlib is imported only when needed
 
         result.write(folder, extra=lambda d: write_run_charts(result, d, fmt))
     else:

@@ -8,18 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, out
+from sim.experiments.report import default_metrics, sweep_table
 from sim.experiments.sweep import SweepResult, sweep
-from sim.results.report import table_lines
+from sim.results import write_atomically
 from sim.scenario.errors import did_you_mean
-from sim.scenario.specs import Value, parse_values, value_text
-
-_DOS = ".min_days_of_supply"
-_SHORT = {
-    "crew.rs_uncrewed_days": "RS uncrewed d",
-    "crew.usos_uncrewed_days": "USOS uncrewed d",
-    "crew.station_uncrewed_days": "uncrewed d",
-    "crew.forced_returns": "forced",
-}
+from sim.scenario.specs import Value, parse_values
 
 
 def register(sub: Any) -> None:
@@ -92,19 +85,11 @@ def handle(args: argparse.Namespace) -> ExitCode:
     chosen = args.metric or default_metrics(result)
     plotted = [m for m in args.metric if _numeric(result, m)] or None  # None: days of supply
     folder = Path(args.output) if args.output else Path("results") / f"{result.scenario}-sweep"
-    result.write(folder, plotted)
+    write_atomically(folder, lambda d: _write(result, d, plotted))
     out(sweep_table(result, chosen))
     out("")
     out(f"  wrote {folder}/ (sweep.csv, sweep.json, sweep.png): {len(result.runs)} runs")
     return ExitCode.OK
-
-
-def default_metrics(result: SweepResult) -> list[str]:
-    """Each consumable's minimum days of supply, then the uncrewed days of each segment."""
-    keys = result.metric_keys()
-    wanted = [f"{c}{_DOS}" for c in result.reserve_days]
-    wanted += ["crew.rs_uncrewed_days", "crew.usos_uncrewed_days", "crew.forced_returns"]
-    return [k for k in wanted if k in keys]
 
 
 def _numeric(result: SweepResult, metric: str) -> bool:
@@ -112,50 +97,10 @@ def _numeric(result: SweepResult, metric: str) -> bool:
     return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
 
 
-def _header(metric: str) -> str:
-    if metric.endswith(_DOS):
-        return f"{metric[: -len(_DOS)]} min d"
-    return _SHORT.get(metric, metric)
+def _write(result: SweepResult, folder: Path, metrics: list[str] | None) -> None:
+    """The sweep's files and its chart (``metrics`` against the first parameter)."""
+    from sim.plots.style import save  # matplotlib only when writing
+    from sim.plots.sweep import sweep_chart
 
-
-def _param_headers(params: list[str]) -> list[str]:
-    last = [p.rsplit(".", 1)[-1] for p in params]
-    return last if len(set(last)) == len(last) else params
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def sweep_table(result: SweepResult, metrics: list[str]) -> str:
-    """A text table, one row per run: parameter values, then ``metrics``; a minimum days of
-    supply below its reserve is marked ``*``."""
-    heads = [*_param_headers(result.params), *(_header(m) for m in metrics)]
-    rows: list[list[str]] = []
-    below = False
-    for run in result.runs:
-        row = [value_text(run.params[p]) for p in result.params]
-        for m in metrics:
-            v = run.metrics.get(m)
-            cell = _show(v)
-            reserve = result.reserve_days.get(m[: -len(_DOS)]) if m.endswith(_DOS) else None
-            if reserve is not None and isinstance(v, (int, float)) and v < reserve:
-                cell += "*"
-                below = True
-            row.append(cell)
-        rows.append(row)
-    lines = [f"{result.scenario}: {len(result.runs)} runs over {', '.join(result.params)}", ""]
-    lines += table_lines(heads, rows, left=len(result.params))
-    if below:
-        reserves = sorted(set(result.reserve_days.values()))
-        lines.append("")
-        lines.append(
-            "  * below the reserve ("
-            + ", ".join(f"{r:g}" for r in reserves)
-            + " days of supply); min d = minimum days of supply"
-        )
-    return "\n".join(lines)
+    result.write_files(folder)
+    save(sweep_chart(result, metrics), folder / "sweep.png")

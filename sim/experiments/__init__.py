@@ -1,1 +1,37 @@
-"""placeholder"""
+"""Experiments: many runs of a scenario, and what they say together.
+
+Owns sweeps over a grid of parameter values (:mod:`~sim.experiments.sweep`), the critical
+value of a parameter by bisection (:mod:`~sim.experiments.critical`), Monte Carlo ensembles
+(:mod:`~sim.experiments.montecarlo`, worker side :mod:`~sim.experiments.replications`),
+their statistics (:mod:`~sim.experiments.stats`), paired comparisons on common random
+numbers (:mod:`~sim.experiments.paired`), precision on demand
+(:mod:`~sim.experiments.precision`), the executors every batch runs on
+(:mod:`~sim.experiments.executors`) and their text reports (:mod:`~sim.experiments.report`).
+It may import :mod:`sim.scenario`, :mod:`sim.engine` and :mod:`sim.results`; result objects
+write data files, and their charts are drawn by :mod:`sim.plots`.
+"""
+
+from sim.experiments.critical import Breach, Criterion, CriticalResult, breaches, critical
+from sim.experiments.montecarlo import MonteCarloResult, extend, montecarlo, replication_seed
+from sim.experiments.paired import PairedResult, paired
+from sim.experiments.precision import ci_width, until_ci
+from sim.experiments.sweep import SweepResult, SweepRun, sweep
+
+__all__ = [
+    "Breach",
+    "Criterion",
+    "CriticalResult",
+    "MonteCarloResult",
+    "PairedResult",
+    "SweepResult",
+    "SweepRun",
+    "breaches",
+    "ci_width",
+    "critical",
+    "extend",
+    "montecarlo",
+    "paired",
+    "replication_seed",
+    "sweep",
+    "until_ci",
+]

@@ -15,9 +15,10 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
+from sim.results import metrics as mk
 from sim.results.result import Result, simulate
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import read_source
 from sim.scenario.model import SEGMENTS
 from sim.scenario.specs import override, relabel
 
@@ -73,19 +74,19 @@ def breaches(result: Result, criterion: Criterion) -> list[Breach]:
     consumables = [c.id for c in result.scenario.station.consumables]
     if criterion in ("reserve", "any"):
         for c in consumables:
-            when = m.get(f"{c}.first_below_reserve_date")
+            when = m.get(mk.consumable_key(c, "first_below_reserve_date"))
             if when is not None:
                 found.append(Breach("reserve", c, str(when)))
     if criterion in ("depletion", "any"):
         for c in consumables:
-            when = m.get(f"{c}.depleted_date")
+            when = m.get(mk.consumable_key(c, "depleted_date"))
             if when is not None:
                 found.append(Breach("depletion", c, str(when)))
     if criterion in ("uncrewed", "any"):
         day = result.series["day"]
         held = np.diff(day) > 0
         for seg in SEGMENTS:
-            uncrewed = m.get(f"crew.{seg.lower()}_uncrewed_days")
+            uncrewed = m.get(mk.uncrewed_key(seg))
             if isinstance(uncrewed, (int, float)) and uncrewed > 0:
                 gap = np.flatnonzero((result.series[f"crew_{seg}"][:-1] == 0) & held)
                 found.append(Breach("uncrewed", seg, result.date(float(day[gap[0]]))))
@@ -184,16 +185,16 @@ def critical(
         raise ValueError(f"unknown criterion {criterion!r} (one of {', '.join(CRITERIA)})")
     if lo > hi:
         raise ValueError(f"lo {lo} is above hi {hi}")
-    path = str(scenario)
+    source = read_source(scenario)
     sets = tuple(overrides)
-    base = load_scenario(path, sets)
+    base = source.build(sets)
     run_seed = base.seed if seed is None else seed
     memo: dict[int, list[Breach]] = {}
 
     def evaluate(value: int) -> list[Breach]:
         if value not in memo:
             try:
-                sc = load_scenario(path, (*sets, override(param, value)))
+                sc = source.build((*sets, override(param, value)))
             except ScenarioError as exc:
                 raise relabel(exc, len(sets)) from None
             memo[value] = breaches(simulate(sc, seed=run_seed), criterion)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 import pickle
 import signal
@@ -25,11 +26,15 @@ __all__ = [
     "SerialExecutor",
     "chunked",
     "make_executor",
+    "run_batch",
 ]
 
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+
+MAX_CHUNK = 250
+"""Most items (runs) sent to a worker in one task."""
 
 KINDS = ("local", "dask")
 """Executor kinds of :func:`make_executor` (and of ``iss-sim montecarlo --executor``)."""
@@ -217,3 +222,26 @@ def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     """Split ``items`` into contiguous chunks of ``size`` (the last may be shorter)."""
     size = max(1, int(size))
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def run_batch(
+    executor: Executor,
+    fn: Callable[[S, list[T]], R],
+    shared: S,
+    items: Sequence[T],
+    *,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
+    """``fn(shared, chunk)`` for contiguous chunks of ``items`` on ``executor``; the results
+    in chunk order. The one batch path of sweeps and Monte Carlo: ``shared`` (the scenario)
+    goes to each worker once, and a chunk is ``chunk_size`` items (default about four
+    chunks per worker, at most :data:`MAX_CHUNK`). ``progress(k)`` after each chunk of k."""
+    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(items) / (4 * executor.workers))))
+    chunks = chunked(items, size)
+    done: list[R] = []
+    for chunk, result in zip(chunks, executor.map(fn, shared, chunks), strict=True):
+        done.append(result)
+        if progress is not None:
+            progress(len(chunk))
+    return done

@@ -10,8 +10,10 @@ differences are paired, not noise. A replication is reproduced alone by ``iss-si
 --seed <its seed>``, and the results do not depend on the executor or the chunking.
 
 The worker side lives in :mod:`sim.experiments.replications`, the statistics in
-:mod:`sim.experiments.stats` and the paired comparison in
-:mod:`sim.experiments.paired` (re-exported here).
+:mod:`sim.experiments.stats`, the paired comparison in :mod:`sim.experiments.paired` and
+adding replications until a confidence interval is narrow enough in
+:mod:`sim.experiments.precision`; the probabilities are defined by
+:mod:`sim.results.metrics`.
 """
 
 from __future__ import annotations
@@ -27,8 +29,7 @@ import numpy as np
 
 from sim._version import __version__
 from sim.engine.rng import derive_seed
-from sim.experiments.executors import Executor, SerialExecutor, chunked
-from sim.experiments.paired import PairedResult, paired
+from sim.experiments.executors import Executor, SerialExecutor, run_batch
 from sim.experiments.replications import Chunk, Job, csv_cell, run_chunk
 from sim.experiments.stats import (
     check_quantiles,
@@ -37,29 +38,15 @@ from sim.experiments.stats import (
     json_quantiles,
     metric_stats,
 )
+from sim.results import metrics as mk
 from sim.results import write_atomically
 from sim.scenario.loader import scenario_digest
 from sim.scenario.model import Scenario
 
-# Also importable from here, where it was defined before sim.ensemble_stats.
-from sim.experiments.stats import Z95 as Z95  # isort: skip
-
-__all__ = [
-    "MonteCarloResult",
-    "PairedResult",
-    "ci_width",
-    "extend",
-    "montecarlo",
-    "paired",
-    "probability_names",
-    "replication_seed",
-    "until_ci",
-]
+__all__ = ["MonteCarloResult", "extend", "montecarlo", "replication_seed"]
 
 GRID_STEP_DAYS = 7.0
 """Days between two samples of the days-of-supply fans."""
-CHUNK_SIZE = 250
-"""Most replications sent to a worker in one task."""
 
 Progress = Callable[[int], None]
 """Called with the number of replications just finished."""
@@ -122,29 +109,14 @@ class MonteCarloResult:
         raise KeyError(key)
 
     def indicators(self) -> dict[str, np.ndarray]:
-        """Per replication, whether each event people act on happened (booleans)."""
-        out: dict[str, np.ndarray] = {}
+        """Per replication, whether each event people act on happened (booleans; see
+        :func:`sim.results.metrics.indicators`)."""
 
-        def col(key: str) -> np.ndarray:
+        def column(key: str) -> np.ndarray:
             j = self._index.get(key)
             return self.table[:, j] if j is not None else np.full(self.n, np.nan)
 
-        below, gone = np.zeros(self.n, bool), np.zeros(self.n, bool)
-        for c in self.consumables:
-            out[f"{c}.p_below_reserve"] = b = np.isfinite(col(f"{c}.first_below_reserve_date"))
-            out[f"{c}.p_depleted"] = d = np.isfinite(col(f"{c}.depleted_date"))
-            below, gone = below | b, gone | d
-        out["consumables.p_any_below_reserve"] = below
-        out["consumables.p_any_depleted"] = gone
-        for seg in ("rs", "usos", "station"):
-            out[f"crew.p_{seg}_uncrewed"] = np.nan_to_num(col(f"crew.{seg}_uncrewed_days")) > 0
-        out["crew.p_forced_return"] = np.nan_to_num(col("crew.forced_returns")) > 0
-        failed = np.zeros(self.n, bool)
-        for key, texts in self.texts.items():
-            if key.startswith("flight.") and key.endswith(".outcome"):
-                failed |= np.array([v == "failed" for v in texts])
-        out["launch.p_any_failure"] = failed
-        return out
+        return mk.indicators(column, self.texts, self.consumables, self.n)
 
     def probabilities(self) -> dict[str, float]:
         """Share of replications in which each event of :meth:`indicators` happened."""
@@ -214,16 +186,12 @@ class MonteCarloResult:
         quantiles: Sequence[float] = (5, 50, 95),
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Write montecarlo.json (with ``extra`` entries), replications.csv and fan.png into
-        the existing ``folder``."""
-        from sim.plots.fan import fan_chart  # matplotlib only when writing
-        from sim.plots.style import save
-
+        """Write montecarlo.json (with ``extra`` entries) and replications.csv into the
+        existing ``folder`` (the fan chart is drawn by :func:`sim.plots.fan.fan_chart`)."""
         data = {**self.summary(quantiles), **(extra or {})}
         text = json.dumps(data, indent=2, allow_nan=False)
         (folder / "montecarlo.json").write_text(text + "\n", encoding="utf-8")
         (folder / "replications.csv").write_text(self.csv_text(), encoding="utf-8")
-        save(fan_chart(self), folder / "fan.png")
 
     def write(self, out_dir: str | Path, quantiles: Sequence[float] = (5, 50, 95)) -> Path:
         """Write the result folder atomically (replaced whole or not at all)."""
@@ -249,13 +217,8 @@ def montecarlo(
     base = scenario.seed if seed is None else int(seed)
     ex = executor if executor is not None else SerialExecutor()
     reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]
-    size = chunk_size or max(1, min(CHUNK_SIZE, math.ceil(n / (4 * max(1, ex.workers)))))
     job = Job(scenario, np.arange(0.0, scenario.horizon_days + 1e-9, grid_step_days))
-    chunks: list[Chunk] = []
-    for chunk in ex.map(run_chunk, job, chunked(reps, size)):
-        chunks.append(chunk)
-        if progress is not None:
-            progress(len(chunk.rows))
+    chunks = run_batch(ex, run_chunk, job, reps, chunk_size=chunk_size, progress=progress)
     return _assemble(job, base, [s for _, s in reps], chunks)
 
 
@@ -334,48 +297,3 @@ def extend(
         grid=result.grid,
         fans=np.vstack([result.fans, more.fans]),
     )
-
-
-# -- precision: add replications until a confidence interval is narrow enough -----------
-def ci_width(results: Sequence[MonteCarloResult], key: str) -> float:
-    """Full width of the 95% CI of the mean of ``key`` for one ensemble; for several, the
-    widest CI of the mean paired difference against the first."""
-    if len(results) == 1:
-        return 2 * results[0].cihalfwidth(key)
-    return max(paired(results[0], r).ci_width(key) for r in results[1:])
-
-
-def until_ci(
-    scenarios: Sequence[Scenario],
-    key: str,
-    width: float,
-    *,
-    first: int = 500,
-    batch: int = 500,
-    max_n: int = 20_000,
-    executor: Executor | None = None,
-    seed: int | None = None,
-    progress: Progress | None = None,
-) -> tuple[list[MonteCarloResult], bool]:
-    """Run ``first`` replications of every scenario (paired, with one ensemble seed), then
-    ``batch`` more at a time until :func:`ci_width` of ``key`` is below ``width`` or
-    ``max_n`` replications ran. Returns the ensembles and whether the width was reached."""
-    if not scenarios:
-        raise ValueError("no scenario")
-    base = scenarios[0].seed if seed is None else seed
-    n = max(1, min(first, max_n))
-    results = [montecarlo(s, n, executor, seed=base, progress=progress) for s in scenarios]
-    while not ci_width(results, key) < width and results[0].n < max_n:
-        more = min(batch, max_n - results[0].n)
-        results = [extend(r, more, executor, progress) for r in results]
-    return results, ci_width(results, key) < width
-
-
-def probability_names(scenario: Scenario) -> list[str]:
-    """Names of the probabilities an ensemble of ``scenario`` reports."""
-    names = []
-    for c in scenario.station.consumables:
-        names += [f"{c.id}.p_below_reserve", f"{c.id}.p_depleted"]
-    names += ["consumables.p_any_below_reserve", "consumables.p_any_depleted"]
-    names += [f"crew.p_{s}_uncrewed" for s in ("rs", "usos", "station")]
-    return [*names, "crew.p_forced_return", "launch.p_any_failure"]

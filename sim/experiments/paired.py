@@ -1,21 +1,36 @@
-"""Paired comparison of two Monte Carlo ensembles run with the same replication seeds: B - A
-replication by replication (common random numbers), with 95% confidence intervals."""
+"""Paired comparison of Monte Carlo ensembles run with the same replication seeds: B - A
+replication by replication (common random numbers), with 95% confidence intervals; the
+scenarios of a paired comparison (several files, or one file at every point of a
+``--param`` grid) and its result folder (``paired.json``, one sub-folder per scenario)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from sim.experiments.montecarlo import MonteCarloResult
 from sim.experiments.stats import check_quantiles, halfwidth, json_number, json_quantiles
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import read_source
+from sim.scenario.model import Scenario
+from sim.scenario.specs import Value, override, relabel, value_text
 
-if TYPE_CHECKING:
-    from sim.experiments.montecarlo import MonteCarloResult
-
-__all__ = ["PairedResult", "paired"]
+__all__ = [
+    "PairedResult",
+    "folder_name",
+    "grid_scenarios",
+    "labelled",
+    "paired",
+    "write_paired",
+]
 
 
 @dataclass
@@ -94,3 +109,81 @@ def paired(a: MonteCarloResult, b: MonteCarloResult) -> PairedResult:
     if a.seeds != b.seeds:
         raise ValueError("paired ensembles need the same replication seeds (same seed and n)")
     return PairedResult(a, b)
+
+
+# -- the scenarios of a paired comparison and its folder -------------------------------------
+def labelled(scenarios: Sequence[Scenario]) -> list[tuple[str, Scenario]]:
+    """Each scenario with a unique label: its name, ``name-2`` for a second of that name."""
+    seen: dict[str, int] = {}
+    out = []
+    for sc in scenarios:
+        seen[sc.name] = seen.get(sc.name, 0) + 1
+        out.append((sc.name if seen[sc.name] == 1 else f"{sc.name}-{seen[sc.name]}", sc))
+    return out
+
+
+def grid_scenarios(
+    path: str | Path,
+    grid: Sequence[tuple[str, Sequence[Value]]],
+    overrides: Sequence[str] = (),
+) -> list[tuple[str, Scenario]]:
+    """The scenario file ``path`` at every point of the full grid of ``(PATH, values)``
+    (the first point is the reference A), each labelled ``name=value,...`` by the last part
+    of its paths. ValueError for fewer than two points; ScenarioError located at
+    ``--param:N`` for a bad path or value."""
+    points = list(itertools.product(*([(p, v) for v in values] for p, values in grid)))
+    if len(points) < 2:
+        raise ValueError("a paired sweep needs at least two values")
+    source = read_source(path)
+    out = []
+    for point in points:
+        sets = [override(p, v) for p, v in point]
+        try:
+            sc = source.build([*overrides, *sets])
+        except ScenarioError as exc:
+            raise relabel(exc, len(overrides)) from None
+        out.append((",".join(f"{p.rsplit('.', 1)[-1]}={value_text(v)}" for p, v in point), sc))
+    return out
+
+
+def folder_name(label: str) -> str:
+    """A label made safe as a folder name (other characters become ``_``)."""
+    return re.sub(r"[^A-Za-z0-9._=,+-]", "_", label)
+
+
+def write_paired(
+    folder: Path,
+    labels: Sequence[str],
+    results: Sequence[MonteCarloResult],
+    summaries: Sequence[dict[str, Any]],
+    quantiles: Sequence[float] = (5, 50, 95),
+    precision: dict[str, Any] | None = None,
+    extra: Callable[[MonteCarloResult, Path], object] | None = None,
+) -> None:
+    """Write a paired comparison into the existing ``folder``: one sub-folder per scenario
+    (its ensemble's files, plus ``extra(result, sub_folder)``, e.g. a chart) and
+    ``paired.json`` with ``summaries``, the :meth:`PairedResult.summary` of every scenario
+    against the first (and the ``until_ci`` entry ``precision``, if given)."""
+    for label, result in zip(labels, results, strict=True):
+        sub = folder / folder_name(label)
+        sub.mkdir()
+        result.write_files(sub, quantiles)
+        if extra is not None:
+            extra(result, sub)
+    data: dict[str, Any] = {
+        "reference": labels[0],
+        "seed": results[0].seed,
+        "replications": results[0].n,
+        "scenarios": {
+            x: {"name": r.scenario.name, "folder": folder_name(x)}
+            for x, r in zip(labels, results, strict=True)
+        },
+        "comparisons": [
+            {**summary, "a": labels[0], "b": label}
+            for label, summary in zip(labels[1:], summaries, strict=True)
+        ],
+    }
+    if precision is not None:
+        data["until_ci"] = precision
+    text = json.dumps(data, indent=2, allow_nan=False)
+    (folder / "paired.json").write_text(text + "\n", encoding="utf-8")

@@ -1,5 +1,6 @@
-"""Text tables of Monte Carlo results for the terminal: one ensemble's probabilities and
-margins, the paired differences B - A, and the outcome of ``--until-ci``."""
+"""Experiments as text for the terminal: one ensemble's probabilities and margins, the
+paired differences B - A, the outcome of ``--until-ci``, a sweep's table and a critical
+value's result."""
 
 from __future__ import annotations
 
@@ -8,10 +9,22 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.montecarlo import MonteCarloResult, PairedResult
+from sim.experiments.critical import CRITERION_TEXT, CriticalResult
+from sim.experiments.montecarlo import MonteCarloResult
+from sim.experiments.paired import PairedResult
+from sim.experiments.sweep import SweepResult
+from sim.results import metrics as mk
 from sim.results.report import table_lines
+from sim.scenario.specs import value_text
 
-__all__ = ["paired_table", "precision_line", "single_table"]
+__all__ = [
+    "critical_text",
+    "default_metrics",
+    "paired_table",
+    "precision_line",
+    "single_table",
+    "sweep_table",
+]
 
 
 def _pct(p: float) -> str:
@@ -34,12 +47,12 @@ def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
     qheads = [f"P{q:g}" for q in quantiles]
     rows = []
     for c in mc.consumables:
-        entry = s.get(f"{c}.min_days_of_supply", {})
+        entry = s.get(mk.consumable_key(c, "min_days_of_supply"), {})
         rows.append(
             [
                 c,
-                _pct(p[f"{c}.p_below_reserve"]),
-                _pct(p[f"{c}.p_depleted"]),
+                _pct(p[mk.probability_key(c, "below_reserve")]),
+                _pct(p[mk.probability_key(c, "depleted")]),
                 _num(entry.get("mean")),
             ]
             + [_num(entry.get(f"p{q:g}")) for q in quantiles]
@@ -116,3 +129,105 @@ def precision_line(p: dict[str, Any], is_paired: bool) -> str:
         f"  until-ci: cap of {p['max_n']:,} replications reached; the 95% CI of {what} is "
         f"{width} wide, not below {p['width']:g}"
     )
+
+
+# -- sweeps and critical values -----------------------------------------------------------
+def default_metrics(result: SweepResult) -> list[str]:
+    """Each consumable's minimum days of supply, then the uncrewed days of each segment
+    and the forced returns."""
+    keys = result.metric_keys()
+    wanted = [mk.consumable_key(c, "min_days_of_supply") for c in result.reserve_days]
+    wanted += [mk.uncrewed_key(s) for s in mk.UNCREWED[:-1]] + ["crew.forced_returns"]
+    return [k for k in wanted if k in keys]
+
+
+_SHORT = {
+    **{mk.uncrewed_key(u): f"{u.upper()} uncrewed d" for u in mk.UNCREWED[:-1]},
+    mk.uncrewed_key("station"): "uncrewed d",
+    "crew.forced_returns": "forced",
+}
+
+
+def _min_days_of(metric: str) -> str | None:
+    """The consumable of a ``<c>.min_days_of_supply`` key, else None."""
+    parts = mk.split_consumable_key(metric)
+    return parts[0] if parts is not None and parts[1] == "min_days_of_supply" else None
+
+
+def _header(metric: str) -> str:
+    consumable = _min_days_of(metric)
+    if consumable is not None:
+        return f"{consumable} min d"
+    return _SHORT.get(metric, metric)
+
+
+def _param_headers(params: list[str]) -> list[str]:
+    last = [p.rsplit(".", 1)[-1] for p in params]
+    return last if len(set(last)) == len(last) else params
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def sweep_table(result: SweepResult, metrics: list[str]) -> str:
+    """A text table, one row per run: parameter values, then ``metrics``; a minimum days of
+    supply below its reserve is marked ``*``."""
+    heads = [*_param_headers(result.params), *(_header(m) for m in metrics)]
+    rows: list[list[str]] = []
+    below = False
+    for run in result.runs:
+        row = [value_text(run.params[p]) for p in result.params]
+        for m in metrics:
+            v = run.metrics.get(m)
+            cell = _show(v)
+            consumable = _min_days_of(m)
+            reserve = None if consumable is None else result.reserve_days.get(consumable)
+            if reserve is not None and isinstance(v, (int, float)) and v < reserve:
+                cell += "*"
+                below = True
+            row.append(cell)
+        rows.append(row)
+    lines = [f"{result.scenario}: {len(result.runs)} runs over {', '.join(result.params)}", ""]
+    lines += table_lines(heads, rows, left=len(result.params))
+    if below:
+        reserves = sorted(set(result.reserve_days.values()))
+        lines.append("")
+        lines.append(
+            "  * below the reserve ("
+            + ", ".join(f"{r:g}" for r in reserves)
+            + " days of supply); min d = minimum days of supply"
+        )
+    return "\n".join(lines)
+
+
+def critical_text(r: CriticalResult) -> str:
+    """The result in a few readable lines."""
+    lines = [
+        f"{r.scenario}: {r.param} over [{r.lo}, {r.hi}], criterion {r.criterion} "
+        f"({CRITERION_TEXT[r.criterion]}), seed {r.seed}",
+        "",
+    ]
+    if r.status == "fails_at_lo":
+        lines.append(f"  fails already at lo = {r.lo}: no value in range holds")
+    elif r.status == "holds_through_hi":
+        lines.append(f"  holds through hi = {r.hi}: no critical value inside the range")
+    else:
+        lines.append(f"  largest value that holds: {r.value}")
+        lines.append(f"  first value that fails:   {r.first_failing}")
+    if r.binding:
+        first = r.binding[0]
+        same = [b for b in r.binding[1:] if b.date == first.date]
+        later = [b for b in r.binding[1:] if b.date != first.date]
+        lines.append(f"  binds first at {r.first_failing}: {first}")
+        if same:
+            lines.append(f"    same day: {', '.join(str(b) for b in same)}")
+        if later:
+            lines.append(f"    then: {', '.join(str(b) for b in later)}")
+    spots = ", ".join(f"{v}{'' if ok else ' x'}" for v, ok in r.spot_checks)
+    lines.append(f"  {r.evaluations} runs; spot checks (x = fails): {spots}")
+    return "\n".join(lines)

@@ -1,9 +1,10 @@
 """Parameter sweeps over one scenario: every metric at every point of a grid of values.
 
 A *sweep* runs the scenario at every point of a grid of ``--param PATH`` values (the full
-product of the value lists) and tabulates every metric. The critical value of a parameter
-lives in :mod:`sim.experiments.critical` and SPEC parsing in :mod:`sim.scenario.specs`;
-both are re-exported here.
+product of the value lists) and tabulates every metric. The scenario file is read once;
+its merged source is sent to each worker once and every point is built from it there
+(:class:`~sim.scenario.loader.ScenarioSource`), on the batch path Monte Carlo uses
+(:func:`~sim.experiments.executors.run_batch`).
 
 Seeds. Every sweep run has its own seed ``derive_seed(S, key)``, where ``S`` is the
 scenario's seed (after ``--set`` overrides) and ``key`` is the canonical text of the run's
@@ -20,7 +21,6 @@ import csv
 import io
 import itertools
 import json
-import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,41 +30,16 @@ from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
-from sim.engine.rng import derive_seed
-from sim.experiments.critical import (
-    Breach,
-    Criterion,
-    CriticalResult,
-    breaches,
-    critical,
-    monotone_warnings,
-)
-from sim.experiments.executors import chunked, make_executor
-from sim.results import Metric, simulate, write_atomically
+from sim.engine import derive_seed, gc_paused
+from sim.engine import run as run_engine
+from sim.experiments.executors import make_executor, run_batch
+from sim.results import Metric, from_record, write_atomically
+from sim.results.folders import csv_value
 from sim.scenario.errors import Problem, ScenarioError
-from sim.scenario.loader import load_scenario, scenario_digest
-from sim.scenario.specs import Value, override, parse_values, relabel, run_key, value_text
+from sim.scenario.loader import ScenarioSource, read_source, scenario_digest
+from sim.scenario.specs import Value, override, relabel, run_key, value_text
 
-# Also importable from here, where they were defined before sim.critical and sim.specs.
-from sim.experiments.critical import CRITERIA as CRITERIA  # isort: skip
-from sim.experiments.critical import CRITERION_TEXT as CRITERION_TEXT  # isort: skip
-from sim.scenario.specs import MAX_POINTS as MAX_POINTS  # isort: skip
-
-__all__ = [
-    "Breach",
-    "Criterion",
-    "CriticalResult",
-    "SweepResult",
-    "SweepRun",
-    "Value",
-    "breaches",
-    "critical",
-    "monotone_warnings",
-    "parse_values",
-    "run_key",
-    "sweep",
-    "value_text",
-]
+__all__ = ["SweepResult", "SweepRun", "sweep"]
 
 
 def _cell(value: Value) -> str:
@@ -138,37 +113,25 @@ class SweepResult:
         w.writerow([*self.params, "seed", *keys])
         for r in self.runs:
             cells = [_cell(r.params[p]) for p in self.params] + [str(r.seed)]
-            w.writerow(cells + [_metric_cell(r.metrics.get(k)) for k in keys])
+            w.writerow(cells + [csv_value(r.metrics.get(k)) for k in keys])
         return buf.getvalue()
 
-    def write(self, folder: str | Path, metrics: Sequence[str] | None = None) -> Path:
-        """Write ``sweep.csv``, ``sweep.json`` and ``sweep.png`` (``metrics`` against the
-        first parameter) into ``folder``, atomically."""
+    def write_files(self, folder: Path) -> None:
+        """Write ``sweep.csv`` and ``sweep.json`` into the existing ``folder`` (the chart,
+        ``sweep.png``, is drawn by :func:`sim.plots.sweep.sweep_chart`)."""
+        (folder / "sweep.csv").write_text(self.to_csv(), encoding="utf-8")
+        text = json.dumps(self.to_json(), indent=2, allow_nan=False)
+        (folder / "sweep.json").write_text(text + "\n", encoding="utf-8")
 
-        def fill(d: Path) -> None:
-            from sim.plots.style import save
-            from sim.plots.sweep import sweep_chart
-
-            (d / "sweep.csv").write_text(self.to_csv(), encoding="utf-8")
-            text = json.dumps(self.to_json(), indent=2, allow_nan=False)
-            (d / "sweep.json").write_text(text + "\n", encoding="utf-8")
-            save(sweep_chart(self, metrics), d / "sweep.png")
-
-        return write_atomically(Path(folder), fill)
-
-
-def _metric_cell(v: Metric) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(round(v, 6)) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
-    return str(v)
+    def write(self, folder: str | Path) -> Path:
+        """Write :meth:`write_files` into ``folder``, atomically."""
+        return write_atomically(Path(folder), self.write_files)
 
 
 class _Task(NamedTuple):
     slot: int
-    path: str
     overrides: tuple[str, ...]
+    """The ``--set`` overrides, then the point's parameter values."""
     seed: int
 
 
@@ -178,18 +141,20 @@ class _Done(NamedTuple):
     problems: list[Problem] | None
 
 
-def _run_task(task: _Task) -> _Done:
-    """Load and simulate one sweep point (in a worker process or in-process)."""
-    try:
-        scenario = load_scenario(task.path, task.overrides)
-    except ScenarioError as exc:  # its pickling would lose the problems: send them as data
-        return _Done(task.slot, None, list(exc.problems))
-    return _Done(task.slot, simulate(scenario, seed=task.seed).metrics, None)
-
-
-def _run_chunk(_: None, chunk: list[_Task]) -> list[_Done]:
-    """A worker's unit of work: several sweep points, one after the other."""
-    return [_run_task(t) for t in chunk]
+def _run_points(source: ScenarioSource, chunk: list[_Task]) -> list[_Done]:
+    """A worker's unit of work: build and simulate several sweep points from the scenario
+    source it was sent once (no file is read again), the collector paused throughout."""
+    done = []
+    with gc_paused():
+        for task in chunk:
+            try:
+                scenario = source.build(task.overrides)
+            except ScenarioError as exc:  # pickling it would lose the problems: send data
+                done.append(_Done(task.slot, None, list(exc.problems)))
+                continue
+            metrics = from_record(run_engine(scenario, task.seed)).metrics
+            done.append(_Done(task.slot, metrics, None))
+    return done
 
 
 def _normalise(
@@ -230,28 +195,27 @@ def sweep(
     with the first values before anything runs.
     """
     grid_params = _normalise(params)
-    path = str(scenario)
+    source = read_source(scenario)
     sets = tuple(overrides)
-    base = load_scenario(path, sets)
+    base = source.build(sets)
     names = [p for p, _ in grid_params]
     points = [
         dict(zip(names, combo, strict=True))
         for combo in itertools.product(*(v for _, v in grid_params))
     ]
     try:
-        load_scenario(path, sets + tuple(override(p, v) for p, v in points[0].items()))
+        source.build(sets + tuple(override(p, v) for p, v in points[0].items()))
     except ScenarioError as exc:
         raise relabel(exc, len(sets)) from None
     tasks = [
         _Task(
             i,
-            path,
             sets + tuple(override(p, v) for p, v in point.items()),
             derive_seed(base.seed, run_key(point)),
         )
         for i, point in enumerate(points)
     ]
-    done = _execute(tasks, workers, progress)
+    done = _execute(source, tasks, workers, progress)
     runs: list[SweepRun] = []
     for task, point, result in zip(tasks, points, done, strict=True):
         if result.problems is not None:
@@ -267,10 +231,10 @@ def sweep(
     )
 
 
-def _execute(tasks: list[_Task], workers: int, progress: bool) -> list[_Done]:
+def _execute(
+    source: ScenarioSource, tasks: list[_Task], workers: int, progress: bool
+) -> list[_Done]:
     """Run ``tasks`` in chunks on a local executor; results come back in task order."""
-    size = max(1, math.ceil(len(tasks) / (max(workers, 1) * 4)))
-    done: list[_Done] = []
     bar = tqdm(
         total=len(tasks),
         unit="run",
@@ -280,9 +244,7 @@ def _execute(tasks: list[_Task], workers: int, progress: bool) -> list[_Done]:
     )
     try:
         with make_executor("local", workers if len(tasks) > 1 else 1) as executor:
-            for part in executor.map(_run_chunk, None, chunked(tasks, size)):
-                done.extend(part)
-                bar.update(len(part))
+            parts = run_batch(executor, _run_points, source, tasks, progress=bar.update)
     finally:
         bar.close()
-    return done
+    return [d for part in parts for d in part]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.plots.style import RESERVE_COLOR, Axes, Figure, date_axis, new_axes, new_grid, to_dates
+from sim.results import metrics as mk
 
 if TYPE_CHECKING:
     from sim.experiments.montecarlo import MonteCarloResult
@@ -50,7 +51,7 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
         panel.fill_between(x, shown[0], shown[2], color=color, alpha=0.25, lw=0,
                            label="P5–P95" if ax is None else None)  # fmt: skip
         panel.plot(x, shown[1], color=color, lw=1.8, label=c if ax is not None else "median")
-        p = probs.get(f"{c}.p_below_reserve", math.nan)
+        p = probs.get(mk.probability_key(c, "below_reserve"), math.nan)
         # one grey reserve line per panel, or per axes when all reserves are equal
         shared = ax is None or len(set(reserves.values())) == 1
         if ax is None or i == 0 or not shared:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib
 
@@ -25,11 +25,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-if TYPE_CHECKING:
-    from sim.results.rundata import RunData
+from sim.results.result import Result
+from sim.results.rundata import RunData
 
 __all__ = [
     "OKABE_ITO",
+    "AnyRun",
     "Axes",
     "Figure",
     "color_for",
@@ -39,6 +40,7 @@ __all__ = [
     "new_grid",
     "outside_legend",
     "save",
+    "shade_outages",
     "to_date",
     "to_dates",
 ]
@@ -60,6 +62,9 @@ RESERVE_COLOR = "#7f7f7f"
 OUTAGE_COLOR = "#E69F00"
 FAILURE_COLOR = "#D55E00"
 
+AnyRun = RunData | Result
+"""What a run chart draws: a result folder read back, or a run in memory."""
+
 
 def color_for(i: int) -> str:
     """The i-th palette colour (cycling)."""
@@ -71,11 +76,6 @@ def to_dates(epoch: date, days: Any) -> np.ndarray:
     start = np.datetime64(datetime(epoch.year, epoch.month, epoch.day), "s")
     seconds = np.round(np.asarray(days, dtype=float) * 86400.0).astype("int64")
     return start + seconds.astype("timedelta64[s]")
-
-
-def day_to_datetime(epoch: date, day: float) -> datetime:
-    """One day offset as a datetime."""
-    return datetime(epoch.year, epoch.month, epoch.day) + timedelta(days=float(day))
 
 
 def new_axes(ax: Axes | None = None, size: tuple[float, float] = (10, 5.5)) -> tuple[Figure, Axes]:
@@ -148,3 +148,16 @@ def finish_run_axes(
     ax.set_title(title, loc="left", fontsize=12)
     if legend:
         outside_legend(ax, notes=notes)
+
+
+def shade_outages(ax: Axes, r: RunData) -> None:
+    """Shade every pad outage of ``r`` across the axes, one hatch per pad."""
+    spans = r.outages()
+    pads = list(dict.fromkeys(pad for pad, *_ in spans))
+    labelled: set[str] = set()
+    for pad, start, end, _ in spans:
+        hatch = [None, "//", "\\\\", "xx"][min(pads.index(pad), 3)]
+        label = "_" if pad in labelled else f"{pad} down"
+        labelled.add(pad)
+        ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), color=OUTAGE_COLOR,
+                   alpha=0.2, lw=0, hatch=hatch, label=label, zorder=0.6)  # fmt: skip

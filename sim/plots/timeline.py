@@ -13,6 +13,7 @@ from sim.plots.style import (
     FAILURE_COLOR,
     OUTAGE_COLOR,
     SEGMENT_COLORS,
+    AnyRun,
     Axes,
     Figure,
     finish_run_axes,
@@ -21,7 +22,6 @@ from sim.plots.style import (
     to_date,
     to_dates,
 )
-from sim.results.result import Result
 from sim.results.rundata import RunData, as_run
 
 __all__ = ["timeline_chart"]
@@ -30,7 +30,7 @@ CARGO_COLOR = "#009E73"
 AT_START_COLOR = "#999999"
 
 
-def timeline_chart(run: RunData | Result, ax: Axes | None = None) -> Figure:
+def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     """One row per pad (outages shaded, launches as ticks) and per port (occupancy bars,
     labelled by flight where the bar is wide enough)."""
     r = as_run(run)

@@ -12,6 +12,7 @@ import json
 import types
 import typing
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
@@ -29,7 +30,7 @@ from sim.scenario.yamlsource import (
     parse_yaml,
 )
 
-__all__ = ["load_scenario", "parse_scenario", "scenario_digest"]
+__all__ = ["ScenarioSource", "load_scenario", "parse_scenario", "read_source", "scenario_digest"]
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -37,11 +38,34 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
     Raises ScenarioError listing every problem with its file, line, column and key path.
     """
+    return read_source(path).build(overrides)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioSource:
+    """A scenario file read once with its ``extends`` chain merged: the located YAML data,
+    not yet validated. :meth:`build` makes a Scenario from it with any overrides, in this
+    process or in a worker it was shipped to (it pickles), without reading a file again."""
+
+    data: LDict
+    files: tuple[str, ...]
+    """The scenario file and the files it extends, the given one first."""
+    file_sha256: str
+    """sha256 of the scenario file's bytes."""
+
+    def build(self, overrides: Sequence[str] = ()) -> Scenario:
+        """The scenario with ``PATH=VALUE`` overrides applied; ScenarioError if unusable."""
+        scenario = _build(self.data.shallow_copy(), overrides)  # overrides copy what they change
+        scenario._files = self.files
+        scenario._file_sha256 = self.file_sha256
+        return scenario
+
+
+def read_source(path: str | Path) -> ScenarioSource:
+    """Read and merge a scenario file and its ``extends`` chain (ScenarioError if unusable)."""
     data, chain = _load_chain_cached(Path(path))
-    scenario = _build(data.shallow_copy(), overrides)  # overrides copy what they change
-    scenario._files = tuple(str(p) for p in chain)
-    scenario._file_sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return scenario
+    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return ScenarioSource(data, tuple(str(p) for p in chain), sha)
 
 
 _CHAINS: dict[Path, tuple[list[tuple[Path, bytes]], LDict, list[Path]]] = {}

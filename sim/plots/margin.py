@@ -1,10 +1,9 @@
-"""Briefing charts of a run: supply margin, crew on board, timeline, and a comparison overlay.
+"""Days-of-supply charts: one run's supply margin, and several runs overlaid.
 
-The timeline chart is drawn by :mod:`sim.plots.timeline` and re-exported here.
-
-Each chart takes a :class:`~sim.results.rundata.RunData` or a :class:`~sim.results.result.Result` and an
-optional matplotlib ``ax``, and returns the figure. Dates are UTC; days of supply are
-days at the current crew and usage; ``inf`` (nothing consumed) is drawn off the top.
+Each chart takes a :class:`~sim.results.rundata.RunData` or a
+:class:`~sim.results.result.Result` and an optional matplotlib ``ax``, and returns the
+figure. Dates are UTC; days of supply are days at the current crew and usage; ``inf``
+(nothing consumed) is drawn off the top.
 """
 
 from __future__ import annotations
@@ -17,14 +16,13 @@ from typing import Any
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from sim.plots.style import (
     FAILURE_COLOR,
     OKABE_ITO,
     OUTAGE_COLOR,
     RESERVE_COLOR,
-    SEGMENT_COLORS,
+    AnyRun,
     Axes,
     Figure,
     date_axis,
@@ -32,27 +30,13 @@ from sim.plots.style import (
     new_axes,
     new_grid,
     outside_legend,
-    save,
+    shade_outages,
     to_date,
     to_dates,
 )
-from sim.plots.timeline import timeline_chart
-from sim.results.result import Result
 from sim.results.rundata import RunData, as_run
 
-# Also importable from here, where they were defined before sim.timeline_plot.
-from sim.plots.timeline import AT_START_COLOR as AT_START_COLOR  # isort: skip
-from sim.plots.timeline import CARGO_COLOR as CARGO_COLOR  # isort: skip
-
-__all__ = [
-    "DAYS_CAP",
-    "crew_chart",
-    "margin_chart",
-    "overlay_chart",
-    "timeline_chart",
-    "write_overlay_charts",
-    "write_run_charts",
-]
+__all__ = ["DAYS_CAP", "margin_chart", "overlay_chart"]
 
 DAYS_CAP = 365.0
 """Days-of-supply axes stop at this or twice the median value, whichever is larger (with a
@@ -62,8 +46,6 @@ LINE_COLORS = [c for c in OKABE_ITO if c not in (OUTAGE_COLOR, "#F0E442")]
 """Palette for data lines: Okabe-Ito without the outage orange and the pale yellow."""
 LINE_STYLES: list[Any] = ["-", (0, (6, 2)), (0, (6, 2, 1.5, 2)), (0, (1.5, 1.5))]
 _HEADROOM = 1.16  # axis top over data top: room for the event rug above the data
-
-AnyRun = RunData | Result
 
 
 def margin_chart(
@@ -83,42 +65,13 @@ def margin_chart(
         ax.plot(x, _shown(y, top), color=colors[c], lw=1.8, ls=LINE_STYLES[i % 4], label=c,
                 gid=f"days:{c}")  # fmt: skip
     _reserve_lines(ax, r, reserves, colors)
-    _shade_outages(ax, r)
+    shade_outages(ax, r)
     _event_rug(ax, r)
     _annotate_breach(ax, r, ids, colors)
     _mark_infinite(ax, r, ids, top)
     finish_run_axes(
         ax, r, top * _HEADROOM, "days of supply", f"{r.scenario}: days of supply", notes
     )
-    return fig
-
-
-def crew_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
-    """People on board stacked by segment (RS, USOS), the docked lifeboat seats as a line,
-    forced returns marked, pad outages shaded."""
-    r = as_run(run)
-    fig, ax = new_axes(ax)
-    s = r.series
-    x = to_dates(r.epoch, s["day"])
-    ax.stackplot(x, s["crew_RS"], s["crew_USOS"], labels=["RS crew", "USOS crew"], alpha=0.9,
-                 colors=[SEGMENT_COLORS["RS"], SEGMENT_COLORS["USOS"]], lw=0, zorder=2)  # fmt: skip
-    ax.plot(x, s["crew"], color="#333333", lw=0.8, label="_total", gid="crew_total")
-    ax.plot(x, s["seats"], color="black", lw=2, ls="--", label="lifeboat seats", gid="seats")
-    short = s["crew"] > s["seats"]
-    if short.any():
-        ax.fill_between(
-            x, s["seats"], s["crew"], where=short, color="none", hatch="xxx",
-            edgecolor=FAILURE_COLOR, lw=0, label="crew without a seat",
-        )  # fmt: skip
-    top = max(float(np.max(s["crew"])), float(np.max(s["seats"])), 1.0) + 1.5
-    forced = [(e.day, e.subject) for e in r.events if e.kind == "forced_return"]
-    for i, (t, who) in enumerate(forced):
-        when = to_date(r.epoch, t)
-        ax.axvline(when, color="black", ls=":", lw=1.2, label="forced return" if i == 0 else "_")
-        ax.text(when, top * 0.97, f" {who} forced home", rotation=90, va="top", fontsize=8)
-    _shade_outages(ax, r)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    finish_run_axes(ax, r, top, "people on board", f"{r.scenario}: crew on board")
     return fig
 
 
@@ -154,24 +107,6 @@ def overlay_chart(
     _overlay_panel(ax, rs, names, c, f"{c} {title}")
     outside_legend(ax, handles)
     return fig
-
-
-def write_run_charts(run: AnyRun, folder: str | Path, fmt: str = "png") -> list[Path]:
-    """Write ``margin``, ``crew`` and ``timeline`` charts (``fmt``: png or svg) into ``folder``."""
-    r, d = as_run(run), Path(folder)
-    charts = {"margin": margin_chart, "crew": crew_chart, "timeline": timeline_chart}
-    return [save(draw(r), d / f"{name}.{fmt}") for name, draw in charts.items()]
-
-
-def write_overlay_charts(
-    runs: Sequence[AnyRun], folder: str | Path, fmt: str = "png"
-) -> list[Path]:
-    """Write ``overlay`` (every consumable) and ``overlay-<consumable>`` into ``folder``."""
-    rs, d = [as_run(r) for r in runs], Path(folder)
-    paths = [save(overlay_chart(rs), d / f"overlay.{fmt}")]
-    for c in dict.fromkeys(c for r in rs for c in r.consumables):
-        paths.append(save(overlay_chart(rs, c), d / f"overlay-{c}.{fmt}"))
-    return paths
 
 
 # -- pieces ------------------------------------------------------------------------------
@@ -217,18 +152,6 @@ def _reserve_lines(
     for c, level in reserves.items():
         ax.plot(x, [level, level], color=colors[c], ls="--", lw=1.1, alpha=0.8,
                 label=f"{c} reserve ({level:g} d)", gid=f"reserve:{c}")  # fmt: skip
-
-
-def _shade_outages(ax: Axes, r: RunData) -> None:
-    spans = r.outages()
-    pads = list(dict.fromkeys(pad for pad, *_ in spans))
-    labelled: set[str] = set()
-    for pad, start, end, _ in spans:
-        hatch = [None, "//", "\\\\", "xx"][min(pads.index(pad), 3)]
-        label = "_" if pad in labelled else f"{pad} down"
-        labelled.add(pad)
-        ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), color=OUTAGE_COLOR,
-                   alpha=0.2, lw=0, hatch=hatch, label=label, zorder=0.6)  # fmt: skip
 
 
 def _event_rug(ax: Axes, r: RunData) -> None:
