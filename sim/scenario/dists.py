@@ -8,10 +8,10 @@ differ only in one input stay paired (common random numbers).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "Choice",
@@ -52,10 +52,6 @@ class Fixed:
     def to_yaml(self) -> Any:
         return self.value
 
-    @property
-    def mean(self) -> float:
-        return self.value
-
 
 @dataclass(frozen=True)
 class Uniform:
@@ -69,10 +65,6 @@ class Uniform:
 
     def to_yaml(self) -> Any:
         return {"uniform": [self.low, self.high]}
-
-    @property
-    def mean(self) -> float:
-        return (self.low + self.high) / 2
 
 
 @dataclass(frozen=True)
@@ -95,10 +87,6 @@ class Triangular:
     def to_yaml(self) -> Any:
         return {"triangular": [self.low, self.mode, self.high]}
 
-    @property
-    def mean(self) -> float:
-        return (self.low + self.mode + self.high) / 3
-
 
 @dataclass(frozen=True)
 class LogNormal:
@@ -112,10 +100,6 @@ class LogNormal:
 
     def to_yaml(self) -> Any:
         return {"lognormal": {"median": self.median, "sigma": self.sigma}}
-
-    @property
-    def mean(self) -> float:
-        return self.median * math.exp(self.sigma**2 / 2)
 
 
 @dataclass(frozen=True)
@@ -144,10 +128,6 @@ class Normal:
             out["max"] = self.high
         return {"normal": out}
 
-    @property
-    def mean(self) -> float:
-        return self.mu
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -168,149 +148,49 @@ class Choice:
     def to_yaml(self) -> Any:
         return {"choice": {"values": list(self.values), "weights": list(self.weights)}}
 
-    @property
-    def mean(self) -> float:
-        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / sum(
-            self.weights
-        )
+
+class Dist(Protocol):
+    """An uncertain number (days): a value drawn from one uniform number ``u`` in (0, 1)
+    by inverse CDF, so that a larger ``u`` never gives a smaller value."""
+
+    def sample(self, u: float) -> float:
+        """The value at quantile ``u``."""
+        ...
+
+    def to_yaml(self) -> Any:
+        """The YAML form it was read from (a number or ``{kind: params}``)."""
+        ...
 
 
-Dist = Fixed | Uniform | Triangular | LogNormal | Normal | Choice
+@dataclass(frozen=True)
+class _Kind:
+    """A distribution kind of the YAML syntax ``{name: params}``."""
 
-_KINDS = {
-    "triangular": "[low, mode, high]",
-    "uniform": "[low, high]",
-    "lognormal": "{median: M, sigma: S}",
-    "normal": "{mean: M, sd: S, min: A, max: B}",
-    "choice": "[v1, v2, ...] or {values: [...], weights: [...]}",
-}
-
-
-def _numbers(raw: Any, n: int, kind: str) -> list[float]:
-    if not isinstance(raw, list) or len(raw) != n:
-        raise ValueError(f"{kind} takes {_KINDS[kind]}, got {raw!r}")
-    return [_finite(x, f"{kind} parameter") for x in raw]
+    syntax: str
+    """Its parameters as a user writes them, for error messages."""
+    parse: Callable[[Any], tuple[Dist, float]]
+    """Parameters to the distribution and its lowest possible value; ValueError if bad."""
+    schema: dict[str, Any]
+    """JSON Schema of the parameters."""
 
 
-def _params(raw: Any, kind: str, required: set[str], optional: set[str]) -> dict[str, float]:
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"{kind} takes {_KINDS[kind]}, got {raw!r}")
-    unknown = set(raw) - required - optional
-    missing = required - set(raw)
-    if unknown or missing:
-        detail = "; ".join(
-            s
-            for s in (
-                f"unknown {sorted(map(str, unknown))}" if unknown else "",
-                f"missing {sorted(missing)}" if missing else "",
-            )
-            if s
-        )
-        raise ValueError(f"{kind} takes {_KINDS[kind]}: {detail}")
-    return {k: _finite(v, f"{kind}.{k}") for k, v in raw.items()}
+_NUM = {"type": "number"}
+_KINDS: dict[str, _Kind] = {}
+"""The registry of kinds, by name, in the order errors and the schema list them."""
 
 
-def parse_dist(raw: Any, *, nonneg: bool = True) -> Dist:
-    """Parse a number or ``{kind: params}`` into a distribution; raise ValueError if bad.
+def _kind(
+    name: str, syntax: str, schema: dict[str, Any]
+) -> Callable[[Callable[[Any], tuple[Dist, float]]], Callable[[Any], tuple[Dist, float]]]:
+    """Register the decorated parser as the kind ``name``."""
 
-    With ``nonneg`` (durations in days) every possible value must be >= 0.
-    """
-    if isinstance(raw, (Fixed, Uniform, Triangular, LogNormal, Normal, Choice)):
-        return raw
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = _finite(raw, "value")
-        if nonneg and value < 0:
-            raise ValueError(f"must be >= 0 days, got {value:g}")
-        return Fixed(value)
-    if not isinstance(raw, Mapping) or len(raw) != 1:
-        raise ValueError(
-            "expected a number or a one-key distribution mapping: "
-            + ", ".join(f"{{{k}: {v}}}" for k, v in _KINDS.items())
-            + f"; got {raw!r}"
-        )
-    ((kind, params),) = raw.items()
-    dist: Dist
-    if kind == "triangular":
-        a, c, b = _numbers(params, 3, kind)
-        if not a <= c <= b:
-            raise ValueError(f"triangular needs low <= mode <= high, got [{a:g}, {c:g}, {b:g}]")
-        dist, low = Triangular(a, c, b), a
-    elif kind == "uniform":
-        a, b = _numbers(params, 2, kind)
-        if a > b:
-            raise ValueError(f"uniform needs low <= high, got [{a:g}, {b:g}]")
-        dist, low = Uniform(a, b), a
-    elif kind == "lognormal":
-        p = _params(params, kind, {"median", "sigma"}, set())
-        if p["median"] <= 0 or p["sigma"] < 0:
-            raise ValueError("lognormal needs median > 0 and sigma >= 0")
-        dist, low = LogNormal(p["median"], p["sigma"]), 0.0
-    elif kind == "normal":
-        p = _params(params, kind, {"mean", "sd"}, {"min", "max"})
-        lo, hi = p.get("min", -math.inf), p.get("max", math.inf)
-        if p["sd"] < 0 or lo > hi:
-            raise ValueError("normal needs sd >= 0 and min <= max")
-        if nonneg and lo < 0:
-            raise ValueError("normal for a duration needs min >= 0 (it is truncated there)")
-        dist, low = Normal(p["mean"], p["sd"], lo, hi), lo
-    elif kind == "choice":
-        if isinstance(params, Mapping):
-            if set(params) - {"values", "weights"} or "values" not in params:
-                raise ValueError(f"choice takes {_KINDS[kind]}, got {params!r}")
-            values = params["values"]
-            weights = params.get("weights")
-        else:
-            values, weights = params, None
-        if not isinstance(values, list) or not values:
-            raise ValueError("choice needs a non-empty list of values")
-        vals = [_finite(v, "choice value") for v in values]
-        if weights is None:
-            ws = [1.0] * len(vals)
-        else:
-            if not isinstance(weights, list) or len(weights) != len(vals):
-                raise ValueError("choice weights must be a list as long as values")
-            ws = [_finite(w, "choice weight") for w in weights]
-            if any(w < 0 for w in ws) or sum(ws) <= 0:
-                raise ValueError("choice weights must be >= 0 and not all 0")
-        dist, low = Choice(tuple(vals), tuple(ws)), min(vals)
-    else:
-        raise ValueError(f"unknown distribution {kind!r}; expected one of {', '.join(_KINDS)}")
-    if nonneg and low < 0:
-        raise ValueError(f"{kind} for a duration must not go below 0 days")
-    return dist
+    def register(
+        parse: Callable[[Any], tuple[Dist, float]],
+    ) -> Callable[[Any], tuple[Dist, float]]:
+        _KINDS[name] = _Kind(syntax, parse, schema)
+        return parse
 
-
-def dist_json_schema() -> dict[str, Any]:
-    """JSON Schema of an uncertain non-negative number (days)."""
-    num = {"type": "number"}
-    return {
-        "description": "days: a number or a distribution",
-        "oneOf": [
-            {"type": "number", "minimum": 0},
-            _one("triangular", {"type": "array", "items": num, "minItems": 3, "maxItems": 3}),
-            _one("uniform", {"type": "array", "items": num, "minItems": 2, "maxItems": 2}),
-            _one("lognormal", _obj({"median": num, "sigma": num}, ["median", "sigma"])),
-            _one(
-                "normal",
-                _obj({"mean": num, "sd": num, "min": num, "max": num}, ["mean", "sd"]),
-            ),
-            _one(
-                "choice",
-                {
-                    "anyOf": [
-                        {"type": "array", "items": num, "minItems": 1},
-                        _obj(
-                            {
-                                "values": {"type": "array", "items": num},
-                                "weights": {"type": "array", "items": num},
-                            },
-                            ["values"],
-                        ),
-                    ]
-                },
-            ),
-        ],
-    }
+    return register
 
 
 def _obj(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -322,5 +202,150 @@ def _obj(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
     }
 
 
-def _one(kind: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return _obj({kind: schema}, [kind])
+def _array(n: int) -> dict[str, Any]:
+    return {"type": "array", "items": _NUM, "minItems": n, "maxItems": n}
+
+
+def _numbers(raw: Any, n: int, kind: str) -> list[float]:
+    if not isinstance(raw, list) or len(raw) != n:
+        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {raw!r}")
+    return [_finite(x, f"{kind} parameter") for x in raw]
+
+
+def _params(raw: Any, kind: str, required: set[str], optional: set[str]) -> dict[str, float]:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {raw!r}")
+    unknown = set(raw) - required - optional
+    missing = required - set(raw)
+    if unknown or missing:
+        detail = "; ".join(
+            s
+            for s in (
+                f"unknown {sorted(map(str, unknown))}" if unknown else "",
+                f"missing {sorted(missing)}" if missing else "",
+            )
+            if s
+        )
+        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}: {detail}")
+    return {k: _finite(v, f"{kind}.{k}") for k, v in raw.items()}
+
+
+@_kind("triangular", "[low, mode, high]", _array(3))
+def _triangular(params: Any) -> tuple[Dist, float]:
+    a, c, b = _numbers(params, 3, "triangular")
+    if not a <= c <= b:
+        raise ValueError(f"triangular needs low <= mode <= high, got [{a:g}, {c:g}, {b:g}]")
+    return Triangular(a, c, b), a
+
+
+@_kind("uniform", "[low, high]", _array(2))
+def _uniform(params: Any) -> tuple[Dist, float]:
+    a, b = _numbers(params, 2, "uniform")
+    if a > b:
+        raise ValueError(f"uniform needs low <= high, got [{a:g}, {b:g}]")
+    return Uniform(a, b), a
+
+
+@_kind(
+    "lognormal", "{median: M, sigma: S}", _obj({"median": _NUM, "sigma": _NUM}, ["median", "sigma"])
+)
+def _lognormal(params: Any) -> tuple[Dist, float]:
+    p = _params(params, "lognormal", {"median", "sigma"}, set())
+    if p["median"] <= 0 or p["sigma"] < 0:
+        raise ValueError("lognormal needs median > 0 and sigma >= 0")
+    return LogNormal(p["median"], p["sigma"]), 0.0
+
+
+@_kind(
+    "normal",
+    "{mean: M, sd: S, min: A, max: B}",
+    _obj({"mean": _NUM, "sd": _NUM, "min": _NUM, "max": _NUM}, ["mean", "sd"]),
+)
+def _normal(params: Any) -> tuple[Dist, float]:
+    p = _params(params, "normal", {"mean", "sd"}, {"min", "max"})
+    lo, hi = p.get("min", -math.inf), p.get("max", math.inf)
+    if p["sd"] < 0 or lo > hi:
+        raise ValueError("normal needs sd >= 0 and min <= max")
+    return Normal(p["mean"], p["sd"], lo, hi), lo
+
+
+@_kind(
+    "choice",
+    "[v1, v2, ...] or {values: [...], weights: [...]}",
+    {
+        "anyOf": [
+            {"type": "array", "items": _NUM, "minItems": 1},
+            _obj(
+                {
+                    "values": {"type": "array", "items": _NUM},
+                    "weights": {"type": "array", "items": _NUM},
+                },
+                ["values"],
+            ),
+        ]
+    },
+)
+def _choice(params: Any) -> tuple[Dist, float]:
+    if isinstance(params, Mapping):
+        if set(params) - {"values", "weights"} or "values" not in params:
+            raise ValueError(f"choice takes {_KINDS['choice'].syntax}, got {params!r}")
+        values = params["values"]
+        weights = params.get("weights")
+    else:
+        values, weights = params, None
+    if not isinstance(values, list) or not values:
+        raise ValueError("choice needs a non-empty list of values")
+    vals = [_finite(v, "choice value") for v in values]
+    if weights is None:
+        ws = [1.0] * len(vals)
+    else:
+        if not isinstance(weights, list) or len(weights) != len(vals):
+            raise ValueError("choice weights must be a list as long as values")
+        ws = [_finite(w, "choice weight") for w in weights]
+        if any(w < 0 for w in ws) or sum(ws) <= 0:
+            raise ValueError("choice weights must be >= 0 and not all 0")
+    return Choice(tuple(vals), tuple(ws)), min(vals)
+
+
+_CLASSES = (Fixed, Uniform, Triangular, LogNormal, Normal, Choice)
+
+
+def parse_dist(raw: Any, *, nonneg: bool = True) -> Dist:
+    """Parse a number or ``{kind: params}`` into a distribution; raise ValueError if bad.
+
+    With ``nonneg`` (durations in days) every possible value must be >= 0.
+    """
+    if isinstance(raw, _CLASSES):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = _finite(raw, "value")
+        if nonneg and value < 0:
+            raise ValueError(f"must be >= 0 days, got {value:g}")
+        return Fixed(value)
+    if not isinstance(raw, Mapping) or len(raw) != 1:
+        raise ValueError(
+            "expected a number or a one-key distribution mapping: "
+            + ", ".join(f"{{{k}: {v.syntax}}}" for k, v in _KINDS.items())
+            + f"; got {raw!r}"
+        )
+    ((name, params),) = raw.items()
+    kind = _KINDS.get(name)
+    if kind is None:
+        raise ValueError(f"unknown distribution {name!r}; expected one of {', '.join(_KINDS)}")
+    dist, low = kind.parse(params)
+    if nonneg and low < 0:
+        if name == "normal":
+            raise ValueError("normal for a duration needs min >= 0 (it is truncated there)")
+        raise ValueError(f"{name} for a duration must not go below 0 days")
+    return dist
+
+
+def dist_json_schema() -> dict[str, Any]:
+    """JSON Schema of an uncertain non-negative number (days)."""
+    return {
+        "description": "days: a number or a distribution",
+        "oneOf": [
+            {"type": "number", "minimum": 0},
+            *(_obj({name: kind.schema}, [name]) for name, kind in _KINDS.items()),
+        ],
+    }
