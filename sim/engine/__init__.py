@@ -11,13 +11,14 @@ run reads the record, never the engine's state.
 
 from sim.engine.clock import EPS_DAYS, gc_paused
 from sim.engine.core import Engine, run
-from sim.engine.record import Event, OutageRecord, RunRecord, StoreStats
+from sim.engine.record import Event, EventLog, OutageRecord, RunRecord, StoreStats
 from sim.engine.rng import Streams, derive_seed
 
 __all__ = [
     "EPS_DAYS",
     "Engine",
     "Event",
+    "EventLog",
     "OutageRecord",
     "RunRecord",
     "StoreStats",

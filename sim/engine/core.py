@@ -21,7 +21,7 @@ from sim.engine.clock import EPS_DAYS
 from sim.engine.crafts import Craft
 from sim.engine.pads import PadState
 from sim.engine.plan import plan_of
-from sim.engine.record import Event, OutageRecord, RunRecord, StoreStats, new_event
+from sim.engine.record import EventLog, OutageRecord, RawEvent, RunRecord, StoreStats
 from sim.engine.rng import Streams
 from sim.engine.stores import Store
 from sim.scenario.model import SEGMENTS, Scenario
@@ -33,8 +33,6 @@ __all__ = ["Engine", "run"]
 _LEVEL = operator.attrgetter("level")
 _CROSSING = operator.attrgetter("crossing_at")
 _FIRST = operator.itemgetter(0)
-_NO_DETAIL = (None, None, None, None, None, None)
-"""The Event fields after (day, kind, subject) of an event that has none of them."""
 
 
 def run(scenario: Scenario, seed: int | None = None) -> RunRecord:
@@ -59,7 +57,9 @@ class Engine:
         self.env = simpy.Environment(initial_time=0.0)
         self.horizon = scenario.horizon_days
         self.handover = scenario.rules.handover_days
-        self.events: list[Event] = []
+        self.events: list[RawEvent] = []
+        """In the order they happened, as plain tuples of the Event fields (RawEvent):
+        (day, kind, subject, pad, port, days, family, vehicle, consumable)."""
         self.rows: list[tuple[float, ...]] = []
         """Time-series rows (see :meth:`_row`), in time order; two at a jump."""
         self._row_at = -math.inf  # the time of the last row
@@ -101,7 +101,7 @@ class Engine:
             self.crafts[craft.id] = craft
             self.occupant[craft.port] = craft.id
             self.events.append(
-                new_event((0.0, "on_station", craft.id, None, craft.port, None, None, None, None))
+                (0.0, "on_station", craft.id, None, craft.port, None, None, None, None)
             )
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
@@ -134,9 +134,9 @@ class Engine:
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(start)
-        self.events.append(Event(self.env.now, "pad_down", pad_id, days=repair))
+        self.events.append((self.env.now, "pad_down", pad_id, None, None, repair, None, None, None))
         yield self.env.timeout(repair)
-        self.events.append(Event(self.env.now, "pad_up", pad_id))
+        self.events.append((self.env.now, "pad_up", pad_id, None, None, None, None, None, None))
 
     def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
         """Start each flight's process when it is ready to launch (planned date plus slip,
@@ -166,10 +166,10 @@ class Engine:
             stand_down = self._stand_down(c)
             self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
             self.events.append(
-                Event(now, "launch_failure", c.id, pad=pad, days=stand_down, family=family)
+                (now, "launch_failure", c.id, pad, None, stand_down, family, None, None)
             )
             return
-        self.events.append(new_event((now, "launch", c.id, pad, None, None, None, None, None)))
+        self.events.append((now, "launch", c.id, pad, None, None, None, None, None))
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
         occupant = self.occupant
@@ -208,7 +208,7 @@ class Engine:
                 stores[cid].deliver(t, kg)
         if c.n_crew or c.is_crew:
             self._board(c)
-        self.events.append(new_event((t, "dock", c.id, None, port, None, None, None, None)))
+        self.events.append((t, "dock", c.id, None, port, None, None, None, None))
         self._end_change(t)
         if c.relieves is not None:
             ev = self.relief[c.relieves]
@@ -219,12 +219,13 @@ class Engine:
         """Wait for a compatible port to free; a cargo vehicle that has stayed its
         ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
-        self.events.append(Event(env.now, "port_wait", c.id))
+        self.events.append((env.now, "port_wait", c.id, None, None, None, None, None, None))
         while True:
             victim, when = self._yield_candidate(c.ports)
             if victim is not None and when <= env.now:
                 victim.evicted = True
-                self.events.append(Event(env.now, "port_yield", victim.id, vehicle=c.id))
+                yielding = (env.now, "port_yield", victim.id, None, None, None, None, c.id, None)
+                self.events.append(yielding)
                 self.procs[victim.id].interrupt("port needed")
             wake = env.event()
             entry = (wake, c.ports)
@@ -326,7 +327,8 @@ class Engine:
         return max(best[0], self.env.now), best[1]
 
     def _evacuate(self, cause: str) -> None:
-        self.events.append(Event(self.env.now, "evacuation", "station", consumable=cause))
+        now = self.env.now
+        self.events.append((now, "evacuation", "station", None, None, None, None, None, cause))
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
             if docked and c.is_crew and c.n_crew > 0:
@@ -338,7 +340,7 @@ class Engine:
         assert c.port is not None
         self.occupant[c.port] = None
         kind = "forced_return" if c.forced else "undock"
-        self.events.append(new_event((t, kind, c.id, None, c.port, None, None, None, None)))
+        self.events.append((t, kind, c.id, None, c.port, None, None, None, None))
         if c.is_crew:  # a cargo vehicle leaving changes no series value
             self._begin_change(t)
             for seg, n in c.crew.items():
@@ -408,7 +410,7 @@ class Engine:
             for s in stores:
                 if s.crossing_at <= tc + EPS_DAYS:
                     event = "below_reserve" if s.crossing_kind == "reserve" else "depleted"
-                    self.events.append(new_event((tc, event, s.id, *_NO_DETAIL)))
+                    self.events.append((tc, event, s.id, None, None, None, None, None, None))
             for s in stores:
                 s.advance(tc)
             self._row(tc)
@@ -462,7 +464,7 @@ class Engine:
             scenario=self.sc,
             seed=self.seed,
             horizon_days=self.horizon,
-            events=sorted(self.events, key=_FIRST),
+            events=EventLog(sorted(self.events, key=_FIRST)),
             series={name: table[:, j] for j, name in enumerate(names)},
             stores={cid: _stats(s) for cid, s in self.stores.items()},
             outages=[

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.engine import Event, RunRecord, gc_paused
+from sim.engine import EventLog, RunRecord, gc_paused
 from sim.engine import run as run_engine
 from sim.results import metrics as mk
 from sim.results.folders import write_atomically, write_csv
@@ -33,8 +33,8 @@ class Result:
 
     scenario: Scenario
     seed: int
-    events: list[Event]
-    """In time order; see :class:`~sim.engine.record.Event`."""
+    events: EventLog
+    """In time order; read as :class:`~sim.engine.record.Event` records."""
     series: dict[str, np.ndarray]
     """Columns ``day``, ``crew_RS``, ``crew_USOS``, ``crew``, ``seats``, ``<c>_kg``,
     ``<c>_days``: one row per event time, two at a jump (before and after it)."""
