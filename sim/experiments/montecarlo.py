@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from sim._version import __version__
-from sim.engine.rng import derive_seed
+from sim.engine import EPS_DAYS, derive_seed
 from sim.experiments.executors import Executor, SerialExecutor, run_batch
 from sim.experiments.replications import Chunk, Job, csv_cell, run_chunk
 from sim.experiments.stats import (
@@ -217,7 +217,7 @@ def montecarlo(
     base = scenario.seed if seed is None else int(seed)
     ex = executor if executor is not None else SerialExecutor()
     reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]
-    job = Job(scenario, np.arange(0.0, scenario.horizon_days + 1e-9, grid_step_days))
+    job = Job(scenario, np.arange(0.0, scenario.horizon_days + EPS_DAYS, grid_step_days))
     chunks = run_batch(ex, run_chunk, job, reps, chunk_size=chunk_size, progress=progress)
     return _assemble(job, base, [s for _, s in reps], chunks)
 
