@@ -1,0 +1,320 @@
+"""Every metric and probability key: its name, its unit and how it is computed.
+
+This module is the one place that spells keys. A run's metrics are one flat dict
+(``summary.json``'s ``metrics``) whose keys carry their unit: ``food.min_days_of_supply``,
+``crew.rs_uncrewed_days``, ``pad.baikonur-31.downtime_days``, ``flight.CRS-34.launch_date``.
+Dates are ISO strings (UTC), and a value that does not exist (no breach, not launched) is
+``None``. An ensemble's probabilities (``food.p_below_reserve``, ``crew.p_forced_return``)
+are computed here too, from the metric columns of its replications. Monte Carlo, critical,
+sweeps, reports and compare ask this module for keys instead of formatting them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+
+from sim.engine.record import RunRecord
+from sim.scenario.model import SEGMENTS
+
+__all__ = [
+    "CONSUMABLE_STATS",
+    "CREW_METRICS",
+    "FLIGHT_STATS",
+    "PAD_STATS",
+    "PROBABILITY_MEANINGS",
+    "UNCREWED",
+    "Metric",
+    "compute",
+    "consumable_key",
+    "flight_key",
+    "flight_rows",
+    "indicators",
+    "iso_date",
+    "metric_group",
+    "pad_key",
+    "probability_key",
+    "probability_names",
+    "rounded",
+    "split_consumable_key",
+    "uncrewed_key",
+]
+
+Metric = float | int | str | None
+"""One metric value: a number, an ISO date or a text, or None (does not exist)."""
+
+Unit = Literal["days", "date", "kg", "person-days", "people", "count", "text"]
+
+CONSUMABLE_STATS: dict[str, tuple[Unit, str]] = {
+    "min_days_of_supply": ("days", "lowest days of supply over the run"),
+    "min_date": ("date", "when the lowest days of supply occurred"),
+    "first_below_reserve_date": ("date", "first time days of supply fell below the reserve"),
+    "days_below_reserve": ("days", "time spent below the reserve line"),
+    "depleted_date": ("date", "first time the stock ran out"),
+    "shortfall_kg": ("kg", "use that found the stock empty"),
+    "delivered_kg": ("kg", "cargo delivered"),
+    "consumed_kg": ("kg", "stock used"),
+    "end_kg": ("kg", "stock at the horizon"),
+}
+"""Per consumable C, the key ``C.<stat>``: unit and meaning, in output order."""
+
+UNCREWED = (*(s.lower() for s in SEGMENTS), "station")
+"""What can be uncrewed: each segment (lower case in keys), or the whole station."""
+
+CREW_METRICS: dict[str, tuple[Unit, str]] = {
+    "crew.person_days": ("person-days", "people on board integrated over time"),
+    "crew.min_on_board": ("people", "fewest people on board over any stretch of time"),
+    **{
+        f"crew.{u}_uncrewed_days": ("days", f"time with nobody aboard the {u.upper()} segment")
+        for u in UNCREWED[:-1]
+    },
+    "crew.station_uncrewed_days": ("days", "time with nobody aboard"),
+    "crew.forced_returns": ("count", "crewed vehicles sent home at their docked-life limit"),
+    "crew.max_stay_days": ("days", "longest stay of a vehicle that brought crew"),
+    "crew.evacuations": ("count", "evacuations of the station (rules.evacuate_below_days)"),
+    "crew.first_evacuation_date": ("date", "first evacuation"),
+}
+"""Station-wide crew metrics: unit and meaning, in output order."""
+
+PAD_STATS: dict[str, tuple[Unit, str]] = {
+    "downtime_days": ("days", "days down inside the run"),
+    "launches": ("count", "launches from the pad (failed ones included)"),
+}
+"""Per pad P, the key ``pad.P.<stat>``."""
+
+FLIGHT_STATS: dict[str, tuple[Unit, str]] = {
+    "launch_date": ("date", "actual launch"),
+    "slip_days": ("days", "launch minus planned launch"),
+    "port_wait_days": ("days", "arrival to docking"),
+    "outcome": ("text", "docked, failed, launched (on its way at the horizon), not_launched"),
+    "dock_date": ("date", "docking"),
+}
+"""Per flight F, the key ``flight.F.<stat>``."""
+
+
+def consumable_key(consumable: str, stat: str) -> str:
+    """``<consumable>.<stat>``, a stat of :data:`CONSUMABLE_STATS`."""
+    if stat not in CONSUMABLE_STATS:
+        raise KeyError(f"no consumable metric {stat!r}")
+    return f"{consumable}.{stat}"
+
+
+def split_consumable_key(key: str) -> tuple[str, str] | None:
+    """(consumable, stat) of a consumable metric key, else None."""
+    consumable, _, stat = key.rpartition(".")
+    return (consumable, stat) if consumable and stat in CONSUMABLE_STATS else None
+
+
+def uncrewed_key(who: str) -> str:
+    """``crew.<who>_uncrewed_days`` for a segment (``RS``, ``USOS``) or ``station``."""
+    if who.lower() not in UNCREWED:
+        raise KeyError(f"no uncrewed metric for {who!r}")
+    return f"crew.{who.lower()}_uncrewed_days"
+
+
+def pad_key(pad: str, stat: str) -> str:
+    """``pad.<pad>.<stat>``, a stat of :data:`PAD_STATS`."""
+    if stat not in PAD_STATS:
+        raise KeyError(f"no pad metric {stat!r}")
+    return f"pad.{pad}.{stat}"
+
+
+def flight_key(flight: str, stat: str) -> str:
+    """``flight.<flight>.<stat>``, a stat of :data:`FLIGHT_STATS`."""
+    if stat not in FLIGHT_STATS:
+        raise KeyError(f"no flight metric {stat!r}")
+    return f"flight.{flight}.{stat}"
+
+
+def metric_group(key: str) -> str:
+    """The group of a metric: ``pad.X`` and ``flight.X`` per item, else the first segment
+    (a consumable, ``crew``, ...)."""
+    if key.startswith(("pad.", "flight.")) and key.count(".") >= 2:
+        return key.rsplit(".", 1)[0]
+    return key.split(".", 1)[0]
+
+
+# -- values ----------------------------------------------------------------------------------
+def rounded(x: float | None) -> float | None:
+    """A number as metrics hold it: rounded to 6 decimals; None when absent or infinite."""
+    if x is None or not math.isfinite(x):
+        return None
+    return round(float(x), 6) + 0.0
+
+
+def iso_date(epoch: date, day: float | None) -> str | None:
+    """ISO date (UTC) of ``day`` days (float) after midnight of ``epoch``; None if absent."""
+    if day is None or not math.isfinite(day):
+        return None
+    return _ordinal_iso(epoch.toordinal() + math.floor(day))
+
+
+@lru_cache(maxsize=8192)
+def _ordinal_iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
+# -- a run's metrics -------------------------------------------------------------------------
+def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
+    """One row per flight of the manifest, as flights.csv holds them."""
+    epoch = rec.scenario.epoch
+    rows = []
+    for c in rec.flights:
+        wait = None
+        if c.arrive is not None and not c.failed:
+            wait = (c.dock if c.dock is not None else rec.horizon_days) - c.arrive
+        rows.append(
+            {
+                "id": c.id,
+                "vehicle": c.vtype.id,
+                "pad": c.pad,
+                "planned_launch": iso_date(epoch, c.planned_launch),
+                "launch": iso_date(epoch, c.launch),
+                "slip_days": None
+                if c.launch is None
+                else rounded(c.launch - (c.planned_launch or 0)),
+                "outcome": c.outcome,
+                "port": c.port if c.dock is not None else None,
+                "dock": iso_date(epoch, c.dock),
+                "port_wait_days": rounded(wait),
+                "undock": iso_date(epoch, c.undock),
+                "forced_return": c.forced and c.undock is not None,
+                **{f"crew_{s}": c.crew.get(s, 0) for s in SEGMENTS},
+                "cargo_kg": rounded(sum(c.cargo.values())),
+            }
+        )
+    return rows
+
+
+def compute(
+    rec: RunRecord, series: Mapping[str, np.ndarray], flights: Sequence[Mapping[str, Any]]
+) -> dict[str, Metric]:
+    """Every metric of a run, from its record, its series (with the ``crew`` column) and
+    its :func:`flight_rows`, in output order."""
+    epoch = rec.scenario.epoch
+    m: dict[str, Metric] = {}
+    for cid, s in rec.stores.items():
+        finite_min = math.isfinite(s.min_days_of_supply)
+        values: dict[str, Metric] = {
+            "min_days_of_supply": rounded(s.min_days_of_supply),
+            "min_date": iso_date(epoch, s.min_day) if finite_min else None,
+            "first_below_reserve_date": iso_date(epoch, s.first_below_reserve_day),
+            "days_below_reserve": rounded(s.below_reserve_days),
+            "depleted_date": iso_date(epoch, s.depleted_day),
+            "shortfall_kg": rounded(s.shortfall_kg),
+            "delivered_kg": rounded(s.delivered_kg),
+            "consumed_kg": rounded(s.consumed_kg),
+            "end_kg": rounded(s.end_kg),
+        }
+        m.update((f"{cid}.{stat}", values[stat]) for stat in CONSUMABLE_STATS)
+    m.update(_crew_metrics(rec, series))
+    for pad in rec.scenario.pads:
+        down = sum(
+            max(0.0, min(o.start_day + o.repair_days, rec.horizon_days) - max(o.start_day, 0.0))
+            for o in rec.outages
+            if o.pad == pad.id
+        )
+        m[pad_key(pad.id, "downtime_days")] = rounded(down)
+        m[pad_key(pad.id, "launches")] = sum(1 for f in flights if f["pad"] == pad.id)
+    for f in flights:
+        key = f"flight.{f['id']}"
+        m[f"{key}.launch_date"] = f["launch"]
+        m[f"{key}.slip_days"] = f["slip_days"]
+        m[f"{key}.port_wait_days"] = f["port_wait_days"]
+        m[f"{key}.outcome"] = f["outcome"]
+        m[f"{key}.dock_date"] = f["dock"]
+    return m
+
+
+def _crew_metrics(rec: RunRecord, series: Mapping[str, np.ndarray]) -> dict[str, Metric]:
+    """Crew metrics over the stretches of time between rows: a zero-length stretch (the
+    state just before a change at the same instant) holds nobody for any time."""
+    day = series["day"]
+    dt = np.diff(day)
+    crew = series["crew"][:-1]
+    held = dt > 0
+    m: dict[str, Metric] = {
+        "crew.person_days": rounded(float(np.sum(crew * dt))),
+        "crew.min_on_board": int(crew[held].min()) if held.any() else int(series["crew"][-1]),
+    }
+    for seg in SEGMENTS:
+        m[uncrewed_key(seg)] = rounded(float(np.sum(dt[series[f"crew_{seg}"][:-1] == 0])))
+    m["crew.station_uncrewed_days"] = rounded(float(np.sum(dt[crew == 0])))
+    crafts = [*rec.docked, *rec.flights]
+    m["crew.forced_returns"] = sum(1 for c in crafts if c.forced and c.undock is not None)
+    stays = [
+        (c.undock if c.undock is not None else rec.horizon_days) - c.dock
+        for c in crafts
+        if c.dock is not None and c.n_crew > 0
+    ]
+    m["crew.max_stay_days"] = rounded(max(stays)) if stays else 0.0
+    evacuations = rec.events.days("evacuation")
+    m["crew.evacuations"] = len(evacuations)
+    m["crew.first_evacuation_date"] = (
+        iso_date(rec.scenario.epoch, evacuations[0]) if evacuations else None
+    )
+    return m
+
+
+# -- probabilities over an ensemble ----------------------------------------------------------
+PROBABILITY_MEANINGS: dict[str, str] = {
+    "p_below_reserve": "the consumable fell below its reserve",
+    "p_depleted": "the consumable ran out",
+    "consumables.p_any_below_reserve": "some consumable fell below its reserve",
+    "consumables.p_any_depleted": "some consumable ran out",
+    **{f"crew.p_{u}_uncrewed": f"the {u} was uncrewed for some time" for u in UNCREWED},
+    "crew.p_forced_return": "at least one crew vehicle was forced home",
+    "launch.p_any_failure": "at least one launch failed",
+}
+"""Share of replications in which an event happened; per consumable C the first two as
+``C.p_below_reserve`` and ``C.p_depleted``."""
+
+
+def probability_key(consumable: str, event: Literal["below_reserve", "depleted"]) -> str:
+    """``<consumable>.p_below_reserve`` or ``<consumable>.p_depleted``."""
+    return f"{consumable}.p_{event}"
+
+
+def probability_names(consumables: Iterable[str]) -> list[str]:
+    """Names of the probabilities an ensemble reports, in output order."""
+    names = []
+    for c in consumables:
+        names += [probability_key(c, "below_reserve"), probability_key(c, "depleted")]
+    names += ["consumables.p_any_below_reserve", "consumables.p_any_depleted"]
+    names += [f"crew.p_{u}_uncrewed" for u in UNCREWED]
+    return [*names, "crew.p_forced_return", "launch.p_any_failure"]
+
+
+def indicators(
+    column: Callable[[str], np.ndarray],
+    texts: Mapping[str, Sequence[str | None]],
+    consumables: Iterable[str],
+    n: int,
+) -> dict[str, np.ndarray]:
+    """Per replication (booleans), whether each event of :func:`probability_names` happened.
+
+    ``column(key)`` gives a metric over the ``n`` replications as floats (dates as days,
+    NaN where absent); ``texts`` the text metrics (flight outcomes)."""
+    out: dict[str, np.ndarray] = {}
+    below, gone = np.zeros(n, bool), np.zeros(n, bool)
+    for c in consumables:
+        b = np.isfinite(column(consumable_key(c, "first_below_reserve_date")))
+        d = np.isfinite(column(consumable_key(c, "depleted_date")))
+        out[probability_key(c, "below_reserve")], out[probability_key(c, "depleted")] = b, d
+        below, gone = below | b, gone | d
+    out["consumables.p_any_below_reserve"] = below
+    out["consumables.p_any_depleted"] = gone
+    for u in UNCREWED:
+        out[f"crew.p_{u}_uncrewed"] = np.nan_to_num(column(uncrewed_key(u))) > 0
+    out["crew.p_forced_return"] = np.nan_to_num(column("crew.forced_returns")) > 0
+    failed = np.zeros(n, bool)
+    for key, values in texts.items():
+        if key.startswith("flight.") and key.endswith(".outcome"):
+            failed |= np.array([v == "failed" for v in values], dtype=bool)
+    out["launch.p_any_failure"] = failed
+    return out
