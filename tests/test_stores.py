@@ -15,8 +15,11 @@ def test_reserve_and_zero_crossings_are_exact() -> None:
     s = Store("food", 300.0, per_crew_day=1.0, fixed_per_day=0.0, reserve_days=45, crew=3)
     assert s.dos() == 100.0
     assert s.next_crossing() == (55.0, "reserve")
-    s.advance(55.0)
+    s.advance(55.0)  # on the line: the crossing stays pending (a change now may undo it)
     assert s.dos() == pytest.approx(45.0)
+    assert s.next_crossing() == (55.0, "reserve") and s.first_below_at is None
+    s.advance(56.0)  # a day later it was a breach, dated when the line was crossed
+    assert s.first_below_at == 55.0 and s.below
     assert s.next_crossing() == pytest.approx((100.0, "depleted"))
     s.advance(120.0)
     assert s.depleted_at == pytest.approx(100.0)
@@ -119,7 +122,10 @@ def test_the_kept_next_crossing_is_never_stale(initial: float, steps: list) -> N
             crew = int(amount) % 10
             s.set_crew(t, crew)
         kept = s.next_crossing()
-        fresh = Store("twin", s.level, 1.5, 2.0, 45, crew=crew, t=t).next_crossing()
+        twin = Store("twin", s.level, 1.5, 2.0, 45, crew=crew, t=t)
+        twin.below, twin.empty = s.below, s.empty  # the entries made so far are history
+        twin._find_crossing()
+        fresh = twin.next_crossing()
         assert (kept is None) == (fresh is None)
         if kept is not None and fresh is not None:
             assert kept[1] == fresh[1]

@@ -378,7 +378,8 @@ class Engine:
             return
         self._crew_total = total
         for store in self._store_list:
-            store.set_crew(t, total)
+            for kind in store.set_crew(t, total):  # a step below the line or to zero
+                self.events.append((t, kind, store.id, None, None, None, None, None, None))
 
     def _slip(self, c: Craft) -> float:
         if not self.random:
@@ -403,19 +404,23 @@ class Engine:
         return fam.stand_down_days.sample(self.streams.uniform(f"standdown/{c.id}"))
 
     def _advance_stores(self, t: float) -> None:
-        """Advance every store to ``t``, logging each reserve/zero crossing at its exact time
-        (with a time-series row there)."""
+        """Advance every store to ``t``, logging each entry below the reserve or to zero at
+        its exact time (with a time-series row there). A crossing within EPS_DAYS of ``t``
+        stays pending: the change at ``t`` may undo it (a touch of the line, not a breach)."""
         stores = self._store_list
-        while stores and (tc := min(map(_CROSSING, stores))) < t:
-            # every store crossing at tc is logged (several do when stock and use match;
-            # crossings closer than EPS_DAYS are one)
+        while stores and (tc := min(map(_CROSSING, stores))) < t - EPS_DAYS:
+            # every store crossing at tc is entered (several do when stock and use match;
+            # crossings closer than EPS_DAYS are one); one pending since the last change
+            # (within EPS_DAYS before it) is dated at that change
+            at = tc if tc > self._row_at else self._row_at
+            crossing = [s for s in stores if s.crossing_at <= tc + EPS_DAYS]
             for s in stores:
-                if s.crossing_at <= tc + EPS_DAYS:
-                    event = "below_reserve" if s.crossing_kind == "reserve" else "depleted"
-                    self.events.append((tc, event, s.id, None, None, None, None, None, None))
-            for s in stores:
-                s.advance(tc)
-            self._row(tc)
+                s.advance(at)
+            for s in crossing:
+                kind = s.pass_crossing()
+                self.events.append((at, kind, s.id, None, None, None, None, None, None))
+            if at != self._row_at:
+                self._row(at)
         for s in stores:
             s.advance(t)
 

@@ -105,7 +105,9 @@ def from_record(rec: RunRecord) -> Result:
     series = _series(rec)
     flights = mk.flight_rows(rec)
     metrics = mk.compute(rec, series, flights)
-    return Result(rec.scenario, rec.seed, rec.events, series, flights, metrics, rec.processed_events)
+    return Result(
+        rec.scenario, rec.seed, rec.events, series, flights, metrics, rec.processed_events
+    )
 
 
 def _series(rec: RunRecord) -> dict[str, np.ndarray]:

@@ -70,7 +70,9 @@ class RunData:
         for i, down in enumerate(self.events):
             if down.kind == "pad_down":
                 pad = down.subject
-                ups = (e.day for e in self.events[i + 1 :] if e.kind == "pad_up" and e.subject == pad)
+                ups = (
+                    e.day for e in self.events[i + 1 :] if e.kind == "pad_up" and e.subject == pad
+                )
                 end = min(next(ups, self.horizon_days), self.horizon_days)
                 spans.append((pad, down.day, end, down.detail))
         return spans
