@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import time_limit
+from conftest import DATA, time_limit
 
 import sim
 from sim.cli import main
 from sim.scenario.dists import Choice, Fixed, LogNormal, Normal, Triangular, Uniform, parse_dist
 from sim.scenario.errors import Mark, Problem
 
-MINIMAL_PATH = Path(__file__).resolve().parent / "data" / "minimal.yaml"
+MINIMAL_PATH = DATA / "minimal.yaml"
 MINIMAL = MINIMAL_PATH.read_text(encoding="utf-8")
 
 REPAIR = "pads.baikonur-31.outages.0.repair_days"
