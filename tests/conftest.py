@@ -6,7 +6,7 @@ import contextlib
 import copy
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import yaml
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import sim
+from sim.scenario.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -128,3 +129,71 @@ def time_limit(seconds: float) -> Iterator[None]:
 def shipped_scenarios() -> list[Path]:
     """Every scenario file shipped in scenarios/."""
     return sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+# -- scenario-language helpers: tests/data/minimal.yaml, edited, with exact locations ------
+
+MINIMAL_TEXT = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+REPAIR = "pads.baikonur-31.outages.0.repair_days"
+
+
+def edit(old: str, new: str, text: str = MINIMAL_TEXT) -> str:
+    """``text`` with the one occurrence of ``old`` replaced by ``new``."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def edits(*pairs: tuple[str, str], text: str = MINIMAL_TEXT) -> str:
+    """``text`` with every ``(old, new)`` edit applied in turn."""
+    for old, new in pairs:
+        text = edit(old, new, text)
+    return text
+
+
+def at(text: str, snippet: str) -> tuple[int, int]:
+    """1-based (line, column) of the unique ``snippet`` in ``text``: of its first character,
+    or of the character after a ``^`` marker in it (``"[^us-port]"`` points at the ``u``)."""
+    shift = snippet.index("^") if "^" in snippet else 0
+    snippet = snippet.replace("^", "")
+    assert text.count(snippet) == 1, f"{snippet!r} occurs {text.count(snippet)} times"
+    i = text.index(snippet) + shift
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path, overrides: Sequence[str] = ()) -> list[Problem]:
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(path, overrides)
+    return info.value.problems
+
+
+def only_problem(path: Path, overrides: Sequence[str] = ()) -> Problem:
+    problems = problems_of(path, overrides)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def check(p: Problem, file: str | Path, where: tuple[int, int], path: str, *fragments: str) -> None:
+    """``p`` is at ``file:line:col``, names ``path`` and its message holds every fragment."""
+    assert (p.mark.file, p.mark.line, p.mark.col) == (str(file), *where), str(p)
+    assert p.path == path, str(p)
+    for fragment in fragments:
+        assert fragment in p.message, str(p)
+
+
+def load_text(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> sim.Scenario:
+    return sim.load_scenario(write(tmp_path, text), overrides)
+
+
+def fails_with_one(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> Problem:
+    return only_problem(write(tmp_path, text), overrides)
+
+
+@pytest.fixture
+def minimal_file(tmp_path: Path) -> Path:
+    return write(tmp_path, MINIMAL_TEXT)

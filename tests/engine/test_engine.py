@@ -6,9 +6,10 @@ import gc
 import itertools
 import json
 import weakref
+from pathlib import Path
 
 import pytest
-from conftest import base_dict, build, cargo_flight, day
+from conftest import base_dict, build, cargo_flight, day, edit, load_text, time_limit
 
 import sim
 from sim.engine.core import Engine
@@ -417,3 +418,16 @@ def test_a_closed_run_is_freed_at_once_without_the_cyclic_collector() -> None:
         assert closed_ref() is None
     finally:
         gc.enable()
+
+
+# -- regressions -------------------------------------------------------------------------
+
+
+def test_two_launches_on_one_pad_the_same_day_are_a_turnaround_apart(tmp_path: Path) -> None:
+    """Regression: PadState.earliest once looped forever when a booking was exactly
+    turnaround_days before the candidate time."""
+    s = load_text(tmp_path, edit("launch: 2026-05-01", "launch: 2026-01-10"))
+    with time_limit(10):
+        result = sim.simulate(s)
+    # the pad is down until day 30 (+10 ready days), then 15 turnaround days apart
+    assert [f["launch"] for f in result.flights] == ["2026-02-10", "2026-02-25"]
