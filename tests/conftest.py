@@ -6,7 +6,7 @@ import contextlib
 import copy
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import yaml
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import sim
+from sim.cli import main
 from sim.scenario.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,12 +161,6 @@ def at(text: str, snippet: str) -> tuple[int, int]:
     return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
-def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def problems_of(path: Path, overrides: Sequence[str] = ()) -> list[Problem]:
     with pytest.raises(sim.ScenarioError) as info:
         sim.load_scenario(path, overrides)
@@ -186,14 +181,49 @@ def check(p: Problem, file: str | Path, where: tuple[int, int], path: str, *frag
         assert fragment in p.message, str(p)
 
 
-def load_text(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> sim.Scenario:
-    return sim.load_scenario(write(tmp_path, text), overrides)
+@pytest.fixture
+def minimal_file(write_scenario: WriteScenario) -> Path:
+    return write_scenario(MINIMAL_TEXT)
 
 
-def fails_with_one(tmp_path: Path, text: str, overrides: Sequence[str] = ()) -> Problem:
-    return only_problem(write(tmp_path, text), overrides)
+# -- shared fixtures: writing a scenario file, running the CLI in-process ----------------
+
+WriteScenario = Callable[..., Path]
+"""``write_scenario(content, name="scenario.yaml") -> Path``: see :func:`write_scenario`."""
+
+Cli = Callable[..., tuple[int, str, str]]
+"""``cli(*argv) -> (exit_code, stdout, stderr)``: see :func:`cli`."""
 
 
 @pytest.fixture
-def minimal_file(tmp_path: Path) -> Path:
-    return write(tmp_path, MINIMAL_TEXT)
+def write_scenario(tmp_path: Path) -> WriteScenario:
+    """``write_scenario(content, name="scenario.yaml") -> Path``: write ``content`` to
+    ``tmp_path / name`` and return the path. ``content`` is YAML text, written as is, or a
+    scenario mapping (e.g. from :func:`base_dict`), dumped as YAML in its key order."""
+
+    def write(content: str | Mapping[str, Any], name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            text = content
+        else:
+            text = yaml.safe_dump(copy.deepcopy(dict(content)), sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """``cli(*argv) -> (exit_code, stdout, stderr)``: run ``sim.cli.main`` in-process on
+    ``argv`` (each turned into a string, so paths and numbers can be passed as they are) and
+    return its exit code and what it printed; output printed before the call is dropped."""
+
+    def run(*argv: str | Path | float) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    at,
-    edit,
-    write,
-)
+from conftest import WriteScenario, at, edit
 
 import sim
 from sim.cli import main
@@ -27,9 +23,11 @@ def test_cli_validate_ok(minimal_file: Path, capsys: pytest.CaptureFixture[str])
     assert err == ""
 
 
-def test_cli_validate_bad(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_bad(
+    capsys: pytest.CaptureFixture[str], write_scenario: WriteScenario
+) -> None:
     text = edit("seed: 1", "seed: -1")
-    bad = write(tmp_path, text, "bad.yaml")
+    bad = write_scenario(text, "bad.yaml")
     assert main(["validate", str(bad)]) == 2
     out, err = capsys.readouterr()
     line, col = at(text, "seed:")

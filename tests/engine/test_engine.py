@@ -6,10 +6,9 @@ import gc
 import itertools
 import json
 import weakref
-from pathlib import Path
 
 import pytest
-from conftest import base_dict, build, cargo_flight, day, edit, load_text, time_limit
+from conftest import WriteScenario, base_dict, build, cargo_flight, day, edit, time_limit
 
 import sim
 from sim.engine.core import Engine
@@ -423,10 +422,12 @@ def test_a_closed_run_is_freed_at_once_without_the_cyclic_collector() -> None:
 # -- regressions -------------------------------------------------------------------------
 
 
-def test_two_launches_on_one_pad_the_same_day_are_a_turnaround_apart(tmp_path: Path) -> None:
+def test_two_launches_on_one_pad_the_same_day_are_a_turnaround_apart(
+    write_scenario: WriteScenario,
+) -> None:
     """Regression: PadState.earliest once looped forever when a booking was exactly
     turnaround_days before the candidate time."""
-    s = load_text(tmp_path, edit("launch: 2026-05-01", "launch: 2026-01-10"))
+    s = sim.load_scenario(write_scenario(edit("launch: 2026-05-01", "launch: 2026-01-10")))
     with time_limit(10):
         result = sim.simulate(s)
     # the pad is down until day 30 (+10 ready days), then 15 turnaround days apart

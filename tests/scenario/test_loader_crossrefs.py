@@ -13,18 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    MINIMAL_TEXT,
-    at,
-    check,
-    edit,
-    edits,
-    fails_with_one,
-    load_text,
-    problems_of,
-    write,
-)
+from conftest import MINIMAL_TEXT, WriteScenario, at, check, edit, edits, only_problem, problems_of
 
+import sim
 from sim.scenario.dists import LogNormal, Triangular, Uniform
 
 SOYUZ_C = """\
@@ -300,16 +291,21 @@ CROSS = [
 
 @pytest.mark.parametrize(("pairs", "snippet", "path", "fragments"), CROSS)
 def test_cross_reference(
-    tmp_path: Path, pairs: list[tuple[str, str]], snippet: str, path: str, fragments: list[str]
+    tmp_path: Path,
+    pairs: list[tuple[str, str]],
+    snippet: str,
+    path: str,
+    fragments: list[str],
+    write_scenario: WriteScenario,
 ) -> None:
     text = edits(*pairs)
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, snippet), path, *fragments)
 
 
-def test_two_flights_relieving_one_vehicle(tmp_path: Path) -> None:
+def test_two_flights_relieving_one_vehicle(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + SOYUZ_C
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     assert len(problems) == 2, "\n".join(map(str, problems))
     lines = [i + 1 for i, line in enumerate(text.splitlines()) if line == "    relieves: Soyuz A"]
     check(problems[0], tmp_path / "scenario.yaml", (lines[0], 5), "flights.Soyuz B.relieves")
@@ -318,14 +314,16 @@ def test_two_flights_relieving_one_vehicle(tmp_path: Path) -> None:
         assert "'Soyuz A' is relieved by more than one flight" in p.message
 
 
-def test_horizon_before_epoch_is_reported_once(tmp_path: Path) -> None:
+def test_horizon_before_epoch_is_reported_once(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
     """No cascade of 'outside epoch..horizon' problems when the window itself is wrong."""
     text = edit("horizon: 2026-12-31", "horizon: 2025-06-01")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "horizon:"), "horizon", "must be after epoch")
 
 
-def test_uncertainty_references(tmp_path: Path) -> None:
+def test_uncertainty_references(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + (
         "uncertainty:\n"
         "  launch_failures:\n"
@@ -333,7 +331,7 @@ def test_uncertainty_references(tmp_path: Path) -> None:
         "  slip_days:\n"
         "    Progress 2: {uniform: [0, 5]}\n"
     )
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     file = tmp_path / "scenario.yaml"
     assert len(problems) == 2, "\n".join(map(str, problems))
     check(
@@ -352,7 +350,7 @@ def test_uncertainty_references(tmp_path: Path) -> None:
     )
 
 
-def test_uncertainty_section_valid(tmp_path: Path) -> None:
+def test_uncertainty_section_valid(write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + (
         "uncertainty:\n"
         "  launch_failures:\n"
@@ -361,7 +359,7 @@ def test_uncertainty_section_valid(tmp_path: Path) -> None:
         "    Progress 1: {uniform: [0, 5]}\n"
         "    soyuz: {lognormal: {median: 3, sigma: 1}}\n"
     )
-    s = load_text(tmp_path, text)
+    s = sim.load_scenario(write_scenario(text))
     assert s.uncertainty is not None
     assert s.uncertainty.launch_failures["soyuz-2"].stand_down_days == Triangular(10, 20, 60)
     assert s.uncertainty.slip_days == {"Progress 1": Uniform(0, 5), "soyuz": LogNormal(3, 1)}

@@ -14,16 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import (
-    MINIMAL_TEXT,
-    REPAIR,
-    at,
-    check,
-    edit,
-    fails_with_one,
-    load_text,
-)
+from conftest import MINIMAL_TEXT, REPAIR, WriteScenario, at, check, edit, only_problem
 
+import sim
 from sim.scenario.dists import Choice, Fixed, LogNormal, Normal, Triangular, Uniform, parse_dist
 
 # -- distributions ------------------------------------------------------------------------
@@ -66,7 +59,7 @@ US = (1e-12, 1e-6, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1 - 1e-6, 1 - 1e-12)
 
 @pytest.mark.parametrize(("raw", "expected", "support"), VALID_DISTS)
 def test_distribution_kind_parses_and_samples_in_support(
-    tmp_path: Path, raw: Any, expected: Any, support: tuple[float, float]
+    raw: Any, expected: Any, support: tuple[float, float], write_scenario: WriteScenario
 ) -> None:
     dist = parse_dist(raw)
     assert dist == expected
@@ -76,7 +69,7 @@ def test_distribution_kind_parses_and_samples_in_support(
     assert samples == sorted(samples), "inverse-CDF sampling is monotone in u"
     # and the same thing written in a scenario file
     flow = yaml.safe_dump(raw, default_flow_style=True).strip().removesuffix("...").strip()
-    s = load_text(tmp_path, edit("repair_days: 30", f"repair_days: {flow}"))
+    s = sim.load_scenario(write_scenario(edit("repair_days: 30", f"repair_days: {flow}")))
     assert s.pads[0].outages[0].repair_days == expected
 
 
@@ -197,15 +190,17 @@ BAD_DISTS = [
 
 
 @pytest.mark.parametrize(("value", "fragment"), BAD_DISTS)
-def test_bad_distribution(tmp_path: Path, value: str, fragment: str) -> None:
+def test_bad_distribution(
+    tmp_path: Path, value: str, fragment: str, write_scenario: WriteScenario
+) -> None:
     text = edit("repair_days: 30", f"repair_days: {value}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "repair_days"), REPAIR, fragment)
 
 
-def test_bad_distribution_in_slip_days(tmp_path: Path) -> None:
+def test_bad_distribution_in_slip_days(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + "uncertainty:\n  slip_days:\n    Progress 1: {uniform: [5, 2]}\n"
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p,
         tmp_path / "scenario.yaml",
@@ -219,7 +214,9 @@ def test_bad_distribution_in_slip_days(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["1" + "0" * 400, "{uniform: [1, 1%s]}" % ("0" * 400)])
-def test_regression_huge_integer_in_a_distribution(tmp_path: Path, value: str) -> None:
+def test_regression_huge_integer_in_a_distribution(
+    tmp_path: Path, value: str, write_scenario: WriteScenario
+) -> None:
     text = edit("repair_days: 30", f"repair_days: {value}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "repair_days"), REPAIR, "finite")

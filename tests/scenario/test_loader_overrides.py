@@ -13,17 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import (
-    MINIMAL_TEXT,
-    REPAIR,
-    at,
-    check,
-    edit,
-    load_text,
-    only_problem,
-    problems_of,
-    write,
-)
+from conftest import MINIMAL_TEXT, REPAIR, WriteScenario, at, check, edit, only_problem, problems_of
 
 import sim
 from sim.scenario.dists import Fixed, Uniform
@@ -51,9 +41,9 @@ def test_override_id_with_a_space(minimal_file: Path) -> None:
     assert s.flights[1].launch == date(2026, 6, 1)
 
 
-def test_override_id_with_a_dot(tmp_path: Path) -> None:
+def test_override_id_with_a_dot(write_scenario: WriteScenario) -> None:
     text = edit("  - id: Soyuz B\n", "  - id: Soyuz.B\n")
-    s = load_text(tmp_path, text, ["flights.Soyuz.B.launch=2026-06-01"])
+    s = sim.load_scenario(write_scenario(text), ["flights.Soyuz.B.launch=2026-06-01"])
     assert s.flights[1].launch == date(2026, 6, 1)
 
 
@@ -143,9 +133,9 @@ def test_override_cross_reference_error(minimal_file: Path) -> None:
     check(p, "--set", (1, len("flights.Soyuz B.crew") + 2), "flights.Soyuz B.crew", "crew of 9")
 
 
-def test_override_and_file_problems_are_reported_together(tmp_path: Path) -> None:
+def test_override_and_file_problems_are_reported_together(write_scenario: WriteScenario) -> None:
     text = edit("seed: 1", "seed: -1")
-    path = write(tmp_path, text)
+    path = write_scenario(text)
     problems = problems_of(path, ["flights.Soyuz X.launch=2026-01-01", "seed"])
     assert [(p.mark.file, p.mark.line) for p in problems] == [
         ("--set", 1),
@@ -154,9 +144,9 @@ def test_override_and_file_problems_are_reported_together(tmp_path: Path) -> Non
     ]
 
 
-def test_override_applies_on_top_of_extends(tmp_path: Path) -> None:
-    write(tmp_path, MINIMAL_TEXT, "base.yaml")
-    child = write(tmp_path, "extends: base.yaml\nseed: 5\n", "child.yaml")
+def test_override_applies_on_top_of_extends(write_scenario: WriteScenario) -> None:
+    write_scenario(MINIMAL_TEXT, "base.yaml")
+    child = write_scenario("extends: base.yaml\nseed: 5\n", "child.yaml")
     s = sim.load_scenario(child, ["seed=6", "flights.Soyuz B.launch=2026-07-01"])
     assert (s.seed, s.flights[1].launch) == (6, date(2026, 7, 1))
 
@@ -170,10 +160,12 @@ def test_regression_odd_index_segment(minimal_file: Path, segment: str) -> None:
     assert p.mark.file == "--set"
 
 
-def test_regression_override_through_a_yaml_alias_changes_the_anchor(tmp_path: Path) -> None:
+def test_regression_override_through_a_yaml_alias_changes_the_anchor(
+    write_scenario: WriteScenario,
+) -> None:
     text = edit("    launch: 2026-01-10\n", "    launch: 2026-01-10\n    cargo: &c {food: 10}\n")
     text = edit("    relieves: Soyuz A\n", "    relieves: Soyuz A\n    cargo: *c\n", text)
-    s = load_text(tmp_path, text, ["flights.Soyuz B.cargo.food=20"])
+    s = sim.load_scenario(write_scenario(text), ["flights.Soyuz B.cargo.food=20"])
     assert (s.flights[0].cargo, s.flights[1].cargo) == ({"food": 10.0}, {"food": 20.0})
 
 

@@ -12,16 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import (
-    MINIMAL_TEXT,
-    REPAIR,
-    at,
-    check,
-    edit,
-    fails_with_one,
-    problems_of,
-    write,
-)
+from conftest import MINIMAL_TEXT, REPAIR, WriteScenario, at, check, edit, only_problem, problems_of
 
 import sim
 from sim.scenario.errors import Mark, Problem
@@ -61,19 +52,26 @@ from sim.scenario.errors import Mark, Problem
     ],
 )
 def test_unknown_key_suggests_and_lists_allowed_keys(
-    tmp_path: Path, old: str, new: str, snippet: str, path: str, hint: str, allowed: str
+    tmp_path: Path,
+    old: str,
+    new: str,
+    snippet: str,
+    path: str,
+    hint: str,
+    allowed: str,
+    write_scenario: WriteScenario,
 ) -> None:
     text = edit(old, new)
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     key = path.rsplit(".", 1)[-1]
     check(p, tmp_path / "scenario.yaml", at(text, snippet), path, f"unknown key {key!r}")
     assert hint in p.message
     assert allowed in p.message
 
 
-def test_missing_required_key_in_list_item(tmp_path: Path) -> None:
+def test_missing_required_key_in_list_item(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("    site: Baikonur\n", "")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     # located at the pad (the mapping that lacks the key), named by its id
     check(
         p,
@@ -84,9 +82,9 @@ def test_missing_required_key_in_list_item(tmp_path: Path) -> None:
     )
 
 
-def test_missing_required_top_level_key(tmp_path: Path) -> None:
+def test_missing_required_top_level_key(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("name: minimal\n", "")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p, tmp_path / "scenario.yaml", at(text, "description:"), "", "missing required key 'name'"
     )
@@ -129,10 +127,16 @@ def test_missing_required_top_level_key(tmp_path: Path) -> None:
     ],
 )
 def test_wrong_type(
-    tmp_path: Path, old: str, new: str, snippet: str, path: str, fragment: str
+    tmp_path: Path,
+    old: str,
+    new: str,
+    snippet: str,
+    path: str,
+    fragment: str,
+    write_scenario: WriteScenario,
 ) -> None:
     text = edit(old, new)
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, snippet), path, fragment)
 
 
@@ -161,16 +165,18 @@ def test_wrong_type(
         ("cargo: {food: 90}", "cargo: {food: -90}", "food: -90", "vehicles.progress.cargo.food"),
     ],
 )
-def test_negative_number(tmp_path: Path, old: str, new: str, snippet: str, path: str) -> None:
+def test_negative_number(
+    tmp_path: Path, old: str, new: str, snippet: str, path: str, write_scenario: WriteScenario
+) -> None:
     text = edit(old, new)
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, snippet), path, "greater than or equal to 0")
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN", ".Inf"])
-def test_non_finite_amount(tmp_path: Path, value: str) -> None:
+def test_non_finite_amount(tmp_path: Path, value: str, write_scenario: WriteScenario) -> None:
     text = edit("{kg: 300}", f"{{kg: {value}}}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p,
         tmp_path / "scenario.yaml",
@@ -181,9 +187,9 @@ def test_non_finite_amount(tmp_path: Path, value: str) -> None:
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf"])
-def test_non_finite_duration(tmp_path: Path, value: str) -> None:
+def test_non_finite_duration(tmp_path: Path, value: str, write_scenario: WriteScenario) -> None:
     text = edit("reserve_days: 45", f"reserve_days: {value}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p,
         tmp_path / "scenario.yaml",
@@ -193,17 +199,19 @@ def test_non_finite_duration(tmp_path: Path, value: str) -> None:
     )
 
 
-def test_duplicate_yaml_key(tmp_path: Path) -> None:
+def test_duplicate_yaml_key(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("seed: 1\n", "seed: 1\nseed: 2\n")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p, tmp_path / "scenario.yaml", at(text, "seed: 2"), "seed", "duplicate key in this mapping"
     )
 
 
-def test_duplicate_yaml_key_nested_is_located(tmp_path: Path) -> None:
+def test_duplicate_yaml_key_nested_is_located(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
     text = edit("    site: Baikonur\n", "    site: Baikonur\n    site: Plesetsk\n")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     assert (p.mark.file, p.mark.line, p.mark.col) == (
         str(tmp_path / "scenario.yaml"),
         *at(text, "site: Plesetsk"),
@@ -211,11 +219,11 @@ def test_duplicate_yaml_key_nested_is_located(tmp_path: Path) -> None:
     assert "duplicate key in this mapping" in p.message
 
 
-def test_duplicate_pad_ids(tmp_path: Path) -> None:
+def test_duplicate_pad_ids(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit(
         "vehicles:\n", "  - id: baikonur-31\n    site: X\n    families: [soyuz-2]\nvehicles:\n"
     )
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     file = tmp_path / "scenario.yaml"
     first = at(text, "id: baikonur-31\n    site: Baikonur")
     second = at(text, "id: baikonur-31\n    site: X")
@@ -224,43 +232,45 @@ def test_duplicate_pad_ids(tmp_path: Path) -> None:
     check(problems[1], file, second, "pads.baikonur-31.id", "duplicate id 'baikonur-31'")
 
 
-def test_duplicate_flight_ids(tmp_path: Path) -> None:
+def test_duplicate_flight_ids(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + "  - id: Progress 1\n    vehicle: progress\n    pad: baikonur-31\n"
     text += "    launch: 2026-03-01\n"
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     assert len(problems) == 2, "\n".join(map(str, problems))
     lines = [i + 1 for i, line in enumerate(text.splitlines()) if line == "  - id: Progress 1"]
     for p, line in zip(problems, lines, strict=True):
         check(p, tmp_path / "scenario.yaml", (line, 5), "flights.Progress 1.id", "duplicate id")
 
 
-def test_flight_id_equal_to_a_docked_vehicle_id(tmp_path: Path) -> None:
+def test_flight_id_equal_to_a_docked_vehicle_id(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
     text = MINIMAL_TEXT + (
         "  - id: Soyuz A\n    vehicle: progress\n    pad: baikonur-31\n    launch: 2026-03-01\n"
     )
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     matching = [p for p in problems if "also a docked vehicle's id" in p.message]
     assert len(matching) == 1, "\n".join(map(str, problems))
     line = text.splitlines().index("  - id: Soyuz A") + 1
     check(matching[0], tmp_path / "scenario.yaml", (line, 5), "flights.Soyuz A.id")
 
 
-def test_give_stay_or_undock_not_both(tmp_path: Path) -> None:
+def test_give_stay_or_undock_not_both(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit(
         "launch: 2026-05-01\n", "launch: 2026-05-01\n    undock: 2026-06-01\n    stay_days: 3\n"
     )
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "id: Soyuz B"), "flights.Soyuz B", "not both")
 
 
 # -- all problems at once -----------------------------------------------------------------
 
 
-def test_three_errors_give_three_problems(tmp_path: Path) -> None:
+def test_three_errors_give_three_problems(write_scenario: WriteScenario) -> None:
     text = edit("seed: 1", "seed: -1")
     text = edit("reserve_days: 45", "reserve_days: abc", text)
     text = edit("repair_days: 30", "repair_days: {uniform: [20, 10]}", text)
-    path = write(tmp_path, text)
+    path = write_scenario(text)
     with pytest.raises(sim.ScenarioError) as info:
         sim.load_scenario(path)
     problems = info.value.problems
@@ -280,11 +290,11 @@ def test_three_errors_give_three_problems(tmp_path: Path) -> None:
     assert str(info.value).splitlines()[0].startswith(f"{path}:{line}:{col}: seed: ")
 
 
-def test_cross_reference_problems_are_all_reported(tmp_path: Path) -> None:
+def test_cross_reference_problems_are_all_reported(write_scenario: WriteScenario) -> None:
     text = edit("port: rs-port", "port: rs-prt")
     text = edit("vehicle: progress\n", "vehicle: progres\n", text)
     text = edit("relieves: Soyuz A", "relieves: Soyuz X", text)
-    problems = problems_of(write(tmp_path, text))
+    problems = problems_of(write_scenario(text))
     assert [p.path for p in problems] == [
         "station.docked.Soyuz A.port",
         "flights.Progress 1.vehicle",
@@ -306,18 +316,22 @@ def test_problem_and_error_format() -> None:
 
 
 @pytest.mark.parametrize("value", ["9999-12-31T23:00:00-05:00", "0001-01-01T01:00:00+05:00"])
-def test_regression_timezone_date_time_at_the_calendar_edge(tmp_path: Path, value: str) -> None:
+def test_regression_timezone_date_time_at_the_calendar_edge(
+    tmp_path: Path, value: str, write_scenario: WriteScenario
+) -> None:
     text = edit("launch: 2026-05-01", f"launch: {value}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "launch: " + value), "flights.Soyuz B.launch")
     assert "outside the scenario's epoch..horizon" in p.message
 
 
-def test_regression_flight_with_empty_pad_list_is_accepted(tmp_path: Path) -> None:
+def test_regression_flight_with_empty_pad_list_is_accepted(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
     text = edit(
         "    pad: baikonur-31\n    launch: 2026-01-10", "    pad: []\n    launch: 2026-01-10"
     )
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p, tmp_path / "scenario.yaml", at(text, "pad: []"), "flights.Progress 1.pad", "at least 1"
     )

@@ -13,15 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import (
-    MINIMAL_TEXT,
-    at,
-    check,
-    edit,
-    fails_with_one,
-    load_text,
-    write,
-)
+from conftest import MINIMAL_TEXT, WriteScenario, at, check, edit, only_problem
 
 import sim
 from sim.scenario.dists import Fixed
@@ -29,8 +21,8 @@ from sim.scenario.dists import Fixed
 # -- a valid scenario ---------------------------------------------------------------------
 
 
-def test_minimal_scenario_loads_with_its_values(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL_TEXT)
+def test_minimal_scenario_loads_with_its_values(write_scenario: WriteScenario) -> None:
+    path = write_scenario(MINIMAL_TEXT)
     s = sim.load_scenario(path)
     assert isinstance(s, sim.Scenario)
     assert s.name == "minimal"
@@ -48,8 +40,8 @@ def test_minimal_scenario_loads_with_its_values(tmp_path: Path) -> None:
     assert s.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_parse_scenario_gives_the_same_scenario_as_load(tmp_path: Path) -> None:
-    loaded = sim.load_scenario(write(tmp_path, MINIMAL_TEXT))
+def test_parse_scenario_gives_the_same_scenario_as_load(write_scenario: WriteScenario) -> None:
+    loaded = sim.load_scenario(write_scenario(MINIMAL_TEXT))
     parsed = sim.parse_scenario(MINIMAL_TEXT, "minimal.yaml")
     assert sim.scenario_digest(parsed) == sim.scenario_digest(loaded)
 
@@ -59,21 +51,21 @@ def test_parse_scenario_gives_the_same_scenario_as_load(tmp_path: Path) -> None:
     [(30, 3, 2.5, 165.0), (10, 0, 4.0, 40.0), (45, 6, 0, 270.0), (0.5, 2, 1, 1.5)],
 )
 def test_initial_stock_in_days_of_supply(
-    tmp_path: Path, days: float, crew: int, fixed: float, expected_kg: float
+    days: float, crew: int, fixed: float, expected_kg: float, write_scenario: WriteScenario
 ) -> None:
     """initial_kg for {days: D, crew: N} is D x (N x per_crew_day + fixed_per_day)."""
     text = edit(
         "      initial: {kg: 300}\n",
         f"      initial: {{days: {days}, crew: {crew}}}\n      fixed_per_day: {fixed}\n",
     )
-    food = load_text(tmp_path, text).station.consumables[0]
+    food = sim.load_scenario(write_scenario(text)).station.consumables[0]
     assert food.initial_kg() == pytest.approx(days * (crew * 1.0 + fixed))
     assert food.initial_kg() == pytest.approx(expected_kg)
 
 
-def test_initial_stock_days_needs_crew(tmp_path: Path) -> None:
+def test_initial_stock_days_needs_crew(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("{kg: 300}", "{days: 30}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p,
         tmp_path / "scenario.yaml",
@@ -83,9 +75,9 @@ def test_initial_stock_days_needs_crew(tmp_path: Path) -> None:
     )
 
 
-def test_initial_stock_kg_and_days_together(tmp_path: Path) -> None:
+def test_initial_stock_kg_and_days_together(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("{kg: 300}", "{kg: 30, days: 3, crew: 1}")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(
         p,
         tmp_path / "scenario.yaml",

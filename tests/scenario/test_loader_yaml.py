@@ -12,17 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import (
-    MINIMAL_TEXT,
-    at,
-    check,
-    edit,
-    fails_with_one,
-    load_text,
-    only_problem,
-    problems_of,
-    write,
-)
+from conftest import MINIMAL_TEXT, WriteScenario, at, check, edit, only_problem, problems_of
 
 import sim
 
@@ -40,12 +30,14 @@ import sim
     ],
     ids=["unclosed-bracket", "tab", "colon-in-plain-value", "bad-indentation"],
 )
-def test_yaml_syntax_error_is_located(tmp_path: Path, old: str, new: str, snippet: str) -> None:
+def test_yaml_syntax_error_is_located(
+    tmp_path: Path, old: str, new: str, snippet: str, write_scenario: WriteScenario
+) -> None:
     """The problem names the file and the line where the parser found the error (libyaml
     and the pure-Python parser word the message differently and may point a column or the
     line before)."""
     text = edit(old, new)
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     line, _ = at(text, snippet)
     assert p.mark.file == str(tmp_path / "scenario.yaml")
     assert line - 1 <= p.mark.line <= line, str(p)
@@ -53,22 +45,24 @@ def test_yaml_syntax_error_is_located(tmp_path: Path, old: str, new: str, snippe
     assert p.message.startswith("not valid YAML: ") and len(p.message) > 20, str(p)
 
 
-def test_unclosed_quote_is_reported_at_the_end_of_the_file(tmp_path: Path) -> None:
+def test_unclosed_quote_is_reported_at_the_end_of_the_file(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
     text = edit("name: minimal", "name: 'minimal")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     end = (len(text.splitlines()) + 1, 1)
     check(p, tmp_path / "scenario.yaml", end, "", "not valid YAML", "unexpected end of stream")
 
 
-def test_second_yaml_document_is_refused(tmp_path: Path) -> None:
+def test_second_yaml_document_is_refused(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = MINIMAL_TEXT + "---\nname: other\n"
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "---"), "", "not valid YAML")
 
 
-def test_impossible_date_is_located(tmp_path: Path) -> None:
+def test_impossible_date_is_located(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("launch: 2026-05-01", "launch: 2026-02-30")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "2026-02-30"), "", "invalid date '2026-02-30'")
 
 
@@ -83,8 +77,10 @@ def test_impossible_date_is_located(tmp_path: Path) -> None:
     ],
     ids=["list", "string", "number", "empty", "comment-only"],
 )
-def test_not_a_mapping(tmp_path: Path, text: str, fragment: str) -> None:
-    p = fails_with_one(tmp_path, text)
+def test_not_a_mapping(
+    tmp_path: Path, text: str, fragment: str, write_scenario: WriteScenario
+) -> None:
+    p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", (1, 1), "", "a scenario must be a YAML mapping", fragment)
 
 
@@ -124,13 +120,13 @@ def test_parse_scenario_refuses_extends() -> None:
 # -- regressions ---------------------------------------------------------------------
 
 
-def test_regression_yaml_merge_key_override(tmp_path: Path) -> None:
+def test_regression_yaml_merge_key_override(write_scenario: WriteScenario) -> None:
     text = edit(
         "  - id: Soyuz B\n    vehicle: soyuz\n    pad: baikonur-31\n",
         "  - <<: *progress1\n    id: Soyuz B\n    vehicle: soyuz\n",
     )
     text = edit("  - id: Progress 1\n", "  - &progress1\n    id: Progress 1\n", text)
-    s = load_text(tmp_path, text)
+    s = sim.load_scenario(write_scenario(text))
     assert [(f.id, f.vehicle, f.pads) for f in s.flights][1] == (
         "Soyuz B",
         "soyuz",
@@ -138,12 +134,14 @@ def test_regression_yaml_merge_key_override(tmp_path: Path) -> None:
     )
 
 
-def test_regression_deeply_nested_yaml(tmp_path: Path) -> None:
+def test_regression_deeply_nested_yaml(write_scenario: WriteScenario) -> None:
     text = edit("seed: 1", "seed: " + "[" * 3000 + "]" * 3000)
-    problems_of(write(tmp_path, text))
+    problems_of(write_scenario(text))
 
 
-def test_regression_duplicate_yaml_key_path_is_not_a_key_path(tmp_path: Path) -> None:
+def test_regression_duplicate_yaml_key_path_is_not_a_key_path(
+    write_scenario: WriteScenario,
+) -> None:
     text = edit("    site: Baikonur\n", "    site: Baikonur\n    site: Plesetsk\n")
-    p = fails_with_one(tmp_path, text)
+    p = only_problem(write_scenario(text))
     assert p.path in {"pads.0.site", "pads.baikonur-31.site"}, str(p)
