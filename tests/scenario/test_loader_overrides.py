@@ -160,9 +160,11 @@ def test_regression_odd_index_segment(minimal_file: Path, segment: str) -> None:
     assert p.mark.file == "--set"
 
 
-def test_regression_override_through_a_yaml_alias_changes_the_anchor(
+def test_regression_override_through_a_yaml_alias_leaves_the_anchor_unchanged(
     write_scenario: WriteScenario,
 ) -> None:
+    """``--set`` on a value that a flight shares through a YAML alias changes only that
+    flight: the flight holding the anchor keeps its value."""
     text = edit("    launch: 2026-01-10\n", "    launch: 2026-01-10\n    cargo: &c {food: 10}\n")
     text = edit("    relieves: Soyuz A\n", "    relieves: Soyuz A\n    cargo: *c\n", text)
     s = sim.load_scenario(write_scenario(text), ["flights.Soyuz B.cargo.food=20"])

@@ -325,9 +325,10 @@ def test_regression_timezone_date_time_at_the_calendar_edge(
     assert "outside the scenario's epoch..horizon" in p.message
 
 
-def test_regression_flight_with_empty_pad_list_is_accepted(
+def test_regression_flight_with_empty_pad_list_is_refused(
     tmp_path: Path, write_scenario: WriteScenario
 ) -> None:
+    """An empty pad preference list is a located schema error, not an accepted flight."""
     text = edit(
         "    pad: baikonur-31\n    launch: 2026-01-10", "    pad: []\n    launch: 2026-01-10"
     )
