@@ -12,7 +12,6 @@ import pytest
 from conftest import DATA, Cli
 
 import sim
-from sim.cli import main
 from sim.compare.comparison import (
     CompareReport,
     Tolerance,
@@ -51,12 +50,6 @@ def edit(folder: Path, metrics: dict[str, Any] | None = None, drop: tuple[str, .
     for key in drop:
         del data["metrics"][key]
     path.write_text(json.dumps(data))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_identical_folders_exit_0(pair: tuple[Path, Path], cli: Cli) -> None:
@@ -113,14 +106,12 @@ def test_tolerance_options(
 
 
 def test_within_tolerance_goes_to_the_collapsed_markdown_section(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {DELIVERED: 89.99, DOCK: "2026-06-18"})
     md = tmp_path / "s.md"
-    code, _, _ = run(
-        capsys, "compare", old, new, "--rtol", "1e-3", "--date-tol", "1", "--markdown", md
-    )
+    code, _, _ = cli("compare", old, new, "--rtol", "1e-3", "--date-tol", "1", "--markdown", md)
     text = md.read_text(encoding="utf-8")
     assert code == 0
     assert text.startswith(
@@ -352,7 +343,7 @@ def scenario_dir(tmp_path: Path) -> Path:
 
 
 def test_check_update_then_check_then_a_change(
-    scenario_dir: Path, tmp_path: Path, capsys, cli: Cli
+    scenario_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
     base = tmp_path / "baselines"
     code, out, _ = cli("check", scenario_dir, "--baselines", base, "--update")
@@ -370,9 +361,7 @@ def test_check_update_then_check_then_a_change(
     beta = scenario_dir / "beta.yaml"
     beta.write_text(beta.read_text().replace("initial: {kg: 300}", "initial: {kg: 400}"))
     md, xml = tmp_path / "s.md", tmp_path / "j.xml"
-    code, out, _ = run(
-        capsys, "check", scenario_dir, "--baselines", base, "--markdown", md, "--junit", xml
-    )
+    code, out, _ = cli("check", scenario_dir, "--baselines", base, "--markdown", md, "--junit", xml)
     assert code == 1
     assert any(ln.startswith("CHANGED  beta") and BREACH in ln for ln in out.splitlines())
     assert "alpha" not in out.replace("in 1 of 2 runs", "")
