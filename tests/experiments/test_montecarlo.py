@@ -12,12 +12,19 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight
+from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight, day
 
 import sim
 from sim.cli import main
+from sim.engine.rng import Streams
 from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
-from sim.experiments.montecarlo import extend, montecarlo, paired, replication_seed
+from sim.experiments.montecarlo import (
+    MonteCarloResult,
+    extend,
+    montecarlo,
+    paired,
+    replication_seed,
+)
 
 UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
 SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}
@@ -261,3 +268,70 @@ def test_bad_options_exit_2_with_one_line(
 
 def test_public_api() -> None:
     assert sim.montecarlo is montecarlo and "montecarlo" in sim.__all__
+
+
+# -- probabilities: exact shares --------------------------------------------------------------
+def _ensemble(table: list[list[float]], keys: list[str]) -> MonteCarloResult:
+    """A hand-made ensemble of len(table) replications of the analytic scenario."""
+    n = len(table)
+    return MonteCarloResult(
+        scenario=build(base_dict()),
+        seed=1,
+        seeds=list(range(n)),
+        keys=keys,
+        kinds=dict.fromkeys(keys, "number"),
+        table=np.array(table, dtype=float).reshape(n, len(keys)),
+        texts={},
+        rows=[],
+        grid=np.zeros(0),
+        fans=np.zeros((n, 1, 0), dtype=np.float32),
+    )
+
+
+def test_p_forced_return_is_the_share_of_replications_with_at_least_one() -> None:
+    # forced returns per replication: 0, 1, 0, 1, 1, 2, 0, nan (no value: not forced)
+    mc = _ensemble([[0], [1], [0], [1], [1], [2], [0], [np.nan]], ["crew.forced_returns"])
+    assert mc.indicators()["crew.p_forced_return"].tolist() == [
+        *(False, True, False, True, True, True, False, False)
+    ]
+    assert mc.probabilities()["crew.p_forced_return"] == 4 / 8
+
+
+def _relief_ensemble(p_fail: float, n: int) -> MonteCarloResult:
+    """Lifeboat (docked life 200 days) relieved by a flight launching on day 99 that fails
+    with probability p_fail: a failure means exactly one forced return (day 200), a success
+    none (handover, then the horizon on day 250)."""
+    data = base_dict(crew=3, stock_kg=1e6, horizon_days=250)
+    data["vehicles"][0]["docked_life_days"] = 200
+    data["flights"] = [
+        {
+            "id": "Relief",
+            "vehicle": "capsule",
+            "pad": "pad",
+            "launch": day(99),
+            "crew": {"RS": 3},
+            "relieves": "Lifeboat",
+        }
+    ]
+    data["uncertainty"] = {"launch_failures": {"rocket": {"failure_probability": p_fail}}}
+    return montecarlo(build(data), n)
+
+
+def test_p_forced_return_of_a_real_ensemble_is_the_exact_share_of_failed_reliefs() -> None:
+    n, p = 12, 0.5
+    mc = _relief_ensemble(p, n)
+    # the launch of replication i fails when its keyed draw "launch/Relief" is below p
+    fails = [Streams(replication_seed(7, i)).uniform("launch/Relief") < p for i in range(n)]
+    assert 0 < sum(fails) < n  # some replications with one forced return, some with none
+    forced = mc.values("crew.forced_returns")
+    assert forced.tolist() == [1.0 if f else 0.0 for f in fails]
+    assert mc.probabilities()["crew.p_forced_return"] == sum(fails) / n
+
+
+@pytest.mark.parametrize(("p_fail", "expected"), [(1.0, 1.0), (0.0, 0.0)])
+def test_p_forced_return_when_every_or_no_replication_has_exactly_one(
+    p_fail: float, expected: float
+) -> None:
+    mc = _relief_ensemble(p_fail, 3)
+    assert mc.values("crew.forced_returns").tolist() == [expected] * 3
+    assert mc.probabilities()["crew.p_forced_return"] == expected
