@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import WriteScenario, base_dict, cargo_flight, day
+from conftest import Cli, WriteScenario, base_dict, cargo_flight, day
 
 import sim
 from sim.cli import main
@@ -312,17 +312,17 @@ def test_monotone_warnings_flags_each_switch_back_to_holding() -> None:
     assert len(w) == 2 and "fails at 1 but holds again at 2" in w[0]
 
 
-def test_critical_cli_text_json_and_errors(capsys, write_scenario: WriteScenario) -> None:
+def test_critical_cli_text_json_and_errors(capsys, write_scenario: WriteScenario, cli: Cli) -> None:
     path = str(supply_case(write_scenario))
-    assert main(["critical", path, "--param", REPAIR, "--hi", "400"]) == 0
-    text = capsys.readouterr().out
+    code, text, _ = cli("critical", path, "--param", REPAIR, "--hi", "400")
+    assert code == 0
     assert "largest value that holds: 42" in text
     assert f"binds first at 43: food below reserve on {day(55)}" in text
     assert main(["critical", path, "--param", REPAIR, "--json", "--criterion", "depletion"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["value"] == 87 and doc["binding"][0]["subject"] == "food"
-    assert main(["critical", path, "--param", "pads.pad.outages.0.repair"]) == 2
-    err = capsys.readouterr().err
+    code, _, err = cli("critical", path, "--param", "pads.pad.outages.0.repair")
+    assert code == 2
     assert "did you mean 'repair_days'" in err and "Traceback" not in err
     assert main(["critical", path, "--param", REPAIR, "--lo", "9", "--hi", "3"]) == 2
     assert capsys.readouterr().err.count("\n") == 1

@@ -46,7 +46,9 @@ def test_min_on_board_skips_a_zero_length_row_with_fewer_crew() -> None:
     try:
         series = _series(eng)
         i = int(np.flatnonzero(series["day"] == 100.0)[0]) + 1  # after the 'before' row
-        doctored = {k: np.insert(v, i, 0.0 if k.startswith("crew") else v[i]) for k, v in series.items()}
+        doctored = {
+            k: np.insert(v, i, 0.0 if k.startswith("crew") else v[i]) for k, v in series.items()
+        }
         doctored["day"][i] = 100.0
         assert doctored["day"].tolist() == [0.0, 100.0, 100.0, 100.0, 200.0, 200.0]
         assert doctored["crew"].tolist() == [3.0, 3.0, 0.0, 3.0, 3.0, 3.0]
