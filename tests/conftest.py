@@ -1,4 +1,15 @@
-"""Shared test helpers: small scenarios built in code, with exact, hand-checkable numbers."""
+"""Shared test helpers: small scenarios built in code, with exact, hand-checkable numbers.
+
+The folders mirror sim/'s packages: scenario/, engine/, result/ (sim/results; not
+``results/``, which .gitignore ignores), experiments/, compare/, plots/, cli/, and shipped/
+for the files shipped in scenarios/, baselines/ and seeds/. There is no ``__init__.py``:
+this is the only conftest.py, imported as ``conftest`` (``from conftest import base_dict``),
+so test file names must be unique across the folders.
+
+Fixtures: ``write_scenario(content, name="scenario.yaml") -> Path`` (YAML text or a dict,
+into tmp_path), ``cli(*argv) -> (exit_code, stdout, stderr)`` (sim.cli.main in-process),
+``minimal_file`` (tests/data/minimal.yaml written into tmp_path) and ``analytic``.
+"""
 
 from __future__ import annotations
 
