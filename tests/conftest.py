@@ -1,4 +1,15 @@
-"""Shared test helpers: small scenarios built in code, with exact, hand-checkable numbers."""
+"""Shared test helpers: small scenarios built in code, with exact, hand-checkable numbers.
+
+The folders mirror sim/'s packages: scenario/, engine/, result/ (sim/results; not
+``results/``, which .gitignore ignores), experiments/, compare/, plots/, cli/, and shipped/
+for the files shipped in scenarios/, baselines/ and seeds/. There is no ``__init__.py``:
+this is the only conftest.py, imported as ``conftest`` (``from conftest import base_dict``),
+so test file names must be unique across the folders.
+
+Fixtures: ``write_scenario(content, name="scenario.yaml") -> Path`` (YAML text or a dict,
+into tmp_path), ``cli(*argv) -> (exit_code, stdout, stderr)`` (sim.cli.main in-process),
+``minimal_file`` (tests/data/minimal.yaml written into tmp_path) and ``analytic``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,7 @@ import contextlib
 import copy
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +28,8 @@ import yaml
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import sim
+from sim.cli import main
+from sim.scenario.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -128,3 +141,100 @@ def time_limit(seconds: float) -> Iterator[None]:
 def shipped_scenarios() -> list[Path]:
     """Every scenario file shipped in scenarios/."""
     return sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+# -- scenario-language helpers: tests/data/minimal.yaml, edited, with exact locations ------
+
+MINIMAL_TEXT = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+REPAIR = "pads.baikonur-31.outages.0.repair_days"
+
+
+def edit(old: str, new: str, text: str = MINIMAL_TEXT) -> str:
+    """``text`` with the one occurrence of ``old`` replaced by ``new``."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def edits(*pairs: tuple[str, str], text: str = MINIMAL_TEXT) -> str:
+    """``text`` with every ``(old, new)`` edit applied in turn."""
+    for old, new in pairs:
+        text = edit(old, new, text)
+    return text
+
+
+def at(text: str, snippet: str) -> tuple[int, int]:
+    """1-based (line, column) of the unique ``snippet`` in ``text``: of its first character,
+    or of the character after a ``^`` marker in it (``"[^us-port]"`` points at the ``u``)."""
+    shift = snippet.index("^") if "^" in snippet else 0
+    snippet = snippet.replace("^", "")
+    assert text.count(snippet) == 1, f"{snippet!r} occurs {text.count(snippet)} times"
+    i = text.index(snippet) + shift
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+def problems_of(path: Path, overrides: Sequence[str] = ()) -> list[Problem]:
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.load_scenario(path, overrides)
+    return info.value.problems
+
+
+def only_problem(path: Path, overrides: Sequence[str] = ()) -> Problem:
+    problems = problems_of(path, overrides)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def check(p: Problem, file: str | Path, where: tuple[int, int], path: str, *fragments: str) -> None:
+    """``p`` is at ``file:line:col``, names ``path`` and its message holds every fragment."""
+    assert (p.mark.file, p.mark.line, p.mark.col) == (str(file), *where), str(p)
+    assert p.path == path, str(p)
+    for fragment in fragments:
+        assert fragment in p.message, str(p)
+
+
+@pytest.fixture
+def minimal_file(write_scenario: WriteScenario) -> Path:
+    return write_scenario(MINIMAL_TEXT)
+
+
+# -- shared fixtures: writing a scenario file, running the CLI in-process ----------------
+
+WriteScenario = Callable[..., Path]
+"""``write_scenario(content, name="scenario.yaml") -> Path``: see :func:`write_scenario`."""
+
+Cli = Callable[..., tuple[int, str, str]]
+"""``cli(*argv) -> (exit_code, stdout, stderr)``: see :func:`cli`."""
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path) -> WriteScenario:
+    """``write_scenario(content, name="scenario.yaml") -> Path``: write ``content`` to
+    ``tmp_path / name`` and return the path. ``content`` is YAML text, written as is, or a
+    scenario mapping (e.g. from :func:`base_dict`), dumped as YAML in its key order."""
+
+    def write(content: str | Mapping[str, Any], name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            text = content
+        else:
+            text = yaml.safe_dump(copy.deepcopy(dict(content)), sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """``cli(*argv) -> (exit_code, stdout, stderr)``: run ``sim.cli.main`` in-process on
+    ``argv`` (each turned into a string, so paths and numbers can be passed as they are) and
+    return its exit code and what it printed; output printed before the call is dropped."""
+
+    def run(*argv: str | Path | float) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -11,7 +11,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from conftest import DATA, base_dict, build
+from conftest import DATA, Cli, base_dict, build
 
 import sim
 from sim.cli import main
@@ -330,14 +330,14 @@ def test_plot_several_folders_overlays_into_results_compare(
 
 @pytest.mark.parametrize("case", ["missing", "corrupt"])
 def test_plot_on_a_bad_folder_exits_2_with_one_line(
-    tmp_path: Path, result, capsys, case: str
+    tmp_path: Path, result, case: str, cli: Cli
 ) -> None:
     folder = tmp_path / "run"
     if case == "corrupt":
         result.write(folder)
         (folder / "summary.json").write_text("{ not json")
-    assert main(["plot", str(folder)]) == 2
-    err = capsys.readouterr().err
+    code, _, err = cli("plot", str(folder))
+    assert code == 2
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert err.startswith("iss-sim plot: ") and str(folder) in err
     if case == "corrupt":

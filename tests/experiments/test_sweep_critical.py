@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import base_dict, cargo_flight, day
+from conftest import Cli, WriteScenario, base_dict, cargo_flight, day
 
 import sim
 from sim.cli import main
@@ -23,13 +23,7 @@ from sim.scenario.specs import parse_values, run_key, value_text
 REPAIR = "pads.pad.outages.0.repair_days"
 
 
-def write(tmp_path: Path, data: dict[str, Any], name: str = "s.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def supply_case(tmp_path: Path, uncertain: bool = False) -> Path:
+def supply_case(write_scenario: WriteScenario, uncertain: bool = False) -> Path:
     """3 crew at 1 kg/crew-day (3 kg/day), 300 kg, reserve 45 days (135 kg); one 1,200 kg
     freighter planned for day 5 from a pad that is down from day 0 for R days, then needs
     10.5 ready days; it docks 2 days after launch, on day R + 12.5."""
@@ -38,10 +32,10 @@ def supply_case(tmp_path: Path, uncertain: bool = False) -> Path:
     data["flights"] = [cargo_flight("Supply", 5, 1200)]
     if uncertain:
         data["uncertainty"] = {"slip_days": {"freighter": {"uniform": [0, 10]}}}
-    return write(tmp_path, data, "supply.yaml")
+    return write_scenario(data, "supply.yaml")
 
 
-def lifeboat_case(tmp_path: Path) -> Path:
+def lifeboat_case(write_scenario: WriteScenario) -> Path:
     """A capsule (2 RS + 1 USOS) whose docked life ends on day 200; its relief (same crew)
     is planned for day 100 from the pad that is down from day 0 for R days (+10.5 ready
     days) and docks 1 day after launch, on day max(101, R + 11.5). The relief's own life
@@ -60,7 +54,7 @@ def lifeboat_case(tmp_path: Path) -> Path:
             "relieves": "Lifeboat",
         }
     ]
-    return write(tmp_path, data, "lifeboat.yaml")
+    return write_scenario(data, "lifeboat.yaml")
 
 
 # -- SPEC --------------------------------------------------------------------------------
@@ -98,8 +92,10 @@ def test_value_text_reads_back_as_the_same_yaml_value(value: Any) -> None:
 
 
 # -- sweep -------------------------------------------------------------------------------
-def test_rows_are_the_product_of_the_value_lists_first_param_slowest(tmp_path: Path) -> None:
-    path = supply_case(tmp_path)
+def test_rows_are_the_product_of_the_value_lists_first_param_slowest(
+    write_scenario: WriteScenario,
+) -> None:
+    path = supply_case(write_scenario)
     res = sim.sweep(path, {REPAIR: [0, 30, 60], "flights.Supply.cargo.food": [600, 1200]})
     assert res.params == [REPAIR, "flights.Supply.cargo.food"]
     assert [tuple(r.params.values()) for r in res.runs] == [
@@ -117,8 +113,8 @@ def test_rows_are_the_product_of_the_value_lists_first_param_slowest(tmp_path: P
     assert res.scenario == "analytic" and res.reserve_days == {"food": 45}
 
 
-def test_run_seed_depends_only_on_the_run_parameters(tmp_path: Path) -> None:
-    path = supply_case(tmp_path, uncertain=True)
+def test_run_seed_depends_only_on_the_run_parameters(write_scenario: WriteScenario) -> None:
+    path = supply_case(write_scenario, uncertain=True)
     a = sim.sweep(path, {REPAIR: [30, 60]})
     b = sim.sweep(path, {REPAIR: [90, 60, 0, 30]})
     seeds_a = {r.params[REPAIR]: r.seed for r in a.runs}
@@ -134,8 +130,10 @@ def test_run_seed_depends_only_on_the_run_parameters(tmp_path: Path) -> None:
     assert run_key({"b.x": 1, "a.y": date(2026, 1, 2)}) == "sweep/a.y=2026-01-02;b.x=1"
 
 
-def test_workers_1_and_2_write_byte_identical_outputs(tmp_path: Path, capsys) -> None:
-    path = supply_case(tmp_path, uncertain=True)
+def test_workers_1_and_2_write_byte_identical_outputs(
+    tmp_path: Path, capsys, write_scenario: WriteScenario
+) -> None:
+    path = supply_case(write_scenario, uncertain=True)
     grid = [
         "--param",
         REPAIR,
@@ -174,8 +172,12 @@ def test_workers_1_and_2_write_byte_identical_outputs(tmp_path: Path, capsys) ->
     assert len({r["metrics"]["flight.Supply.slip_days"] for r in doc["runs"]}) > 1
 
 
-def test_sweep_chart_draws_two_parameters_and_the_reserve_line(tmp_path: Path) -> None:
-    res = sim.sweep(supply_case(tmp_path), {REPAIR: [0, 40, 80], "rules.handover_days": [3, 7]})
+def test_sweep_chart_draws_two_parameters_and_the_reserve_line(
+    write_scenario: WriteScenario,
+) -> None:
+    res = sim.sweep(
+        supply_case(write_scenario), {REPAIR: [0, 40, 80], "rules.handover_days": [3, 7]}
+    )
     fig = sweep_chart(res)
     assert isinstance(fig, Figure)
     fig2, ax = new_axes()
@@ -187,8 +189,10 @@ def test_sweep_chart_draws_two_parameters_and_the_reserve_line(tmp_path: Path) -
         sweep_chart(res, ["food.min_dos"])
 
 
-def test_sweep_bad_path_exits_2_with_did_you_mean_and_no_traceback(tmp_path: Path, capsys) -> None:
-    path = supply_case(tmp_path)
+def test_sweep_bad_path_exits_2_with_did_you_mean_and_no_traceback(
+    tmp_path: Path, capsys, write_scenario: WriteScenario
+) -> None:
+    path = supply_case(write_scenario)
     out = tmp_path / "never"
     code = main(
         [
@@ -210,13 +214,13 @@ def test_sweep_bad_path_exits_2_with_did_you_mean_and_no_traceback(tmp_path: Pat
     assert code == 2 and "did you mean 'pad'" in capsys.readouterr().err
 
 
-def test_sweep_bad_value_later_in_the_list_is_located(tmp_path: Path) -> None:
+def test_sweep_bad_value_later_in_the_list_is_located(write_scenario: WriteScenario) -> None:
     with pytest.raises(sim.ScenarioError, match=r"--param:1:.*>= 0"):
-        sim.sweep(supply_case(tmp_path), {REPAIR: [5, -10]}, workers=2)
+        sim.sweep(supply_case(write_scenario), {REPAIR: [5, -10]}, workers=2)
 
 
-def test_sweep_bad_spec_exits_2_in_one_line(tmp_path: Path, capsys) -> None:
-    path = supply_case(tmp_path)
+def test_sweep_bad_spec_exits_2_in_one_line(capsys, write_scenario: WriteScenario) -> None:
+    path = supply_case(write_scenario)
     assert main(["sweep", str(path), "--param", REPAIR, "--values", "0:10:0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "STEP must not be 0" in err[0]
@@ -224,14 +228,14 @@ def test_sweep_bad_spec_exits_2_in_one_line(tmp_path: Path, capsys) -> None:
 
 
 # -- critical ----------------------------------------------------------------------------
-def test_critical_reserve_is_the_hand_computed_repair(tmp_path: Path) -> None:
+def test_critical_reserve_is_the_hand_computed_repair(write_scenario: WriteScenario) -> None:
     # Food falls to the 135 kg reserve line on day (300 - 135) / 3 = 55 unless the
     # freighter docks first. It docks on day R + 10.5 + 2 = R + 12.5 (for R >= 0 the
     # pad-ready day R + 10.5 is after the planned day 5), so the reserve holds while
     # R + 12.5 < 55, i.e. R < 42.5: the largest whole repair is 42 days. At 43 it docks on
     # day 55.5, half a day after food crossed the reserve on day 55. (After docking,
     # 1,500 - 3 t kg stays above 135 kg until the 400-day horizon.)
-    res = sim.critical(supply_case(tmp_path), REPAIR, hi=400)
+    res = sim.critical(supply_case(write_scenario), REPAIR, hi=400)
     assert (res.status, res.value, res.first_failing) == ("found", 42, 43)
     assert [(b.kind, b.subject, b.date) for b in res.binding] == [
         ("reserve", "food", day(55).isoformat())
@@ -239,18 +243,20 @@ def test_critical_reserve_is_the_hand_computed_repair(tmp_path: Path) -> None:
     assert res.warnings == [] and res.evaluations < 20
 
 
-def test_critical_depletion_is_the_hand_computed_repair(tmp_path: Path) -> None:
+def test_critical_depletion_is_the_hand_computed_repair(write_scenario: WriteScenario) -> None:
     # 300 kg at 3 kg/day is gone on day 100; docking on day R + 12.5 < 100 => R <= 87.
-    res = sim.critical(supply_case(tmp_path), REPAIR, hi=400, criterion="depletion")
+    res = sim.critical(supply_case(write_scenario), REPAIR, hi=400, criterion="depletion")
     assert (res.value, res.first_failing) == (87, 88)
     assert res.binding[0].date == day(100).isoformat()
 
 
-def test_critical_uncrewed_lifeboat_is_the_hand_computed_repair(tmp_path: Path) -> None:
+def test_critical_uncrewed_lifeboat_is_the_hand_computed_repair(
+    write_scenario: WriteScenario,
+) -> None:
     # The relief docks on day R + 11.5 (R >= 89; day 101 before): it relieves the
     # lifeboat while R + 11.5 < 200, i.e. R <= 188. At 189 it docks on day 200.5: the
     # lifeboat is forced home on day 200 and both segments are uncrewed for half a day.
-    res = sim.critical(lifeboat_case(tmp_path), REPAIR, hi=400, criterion="uncrewed")
+    res = sim.critical(lifeboat_case(write_scenario), REPAIR, hi=400, criterion="uncrewed")
     assert (res.value, res.first_failing) == (188, 189)
     assert {(b.kind, b.subject, b.date) for b in res.binding} == {
         ("forced_return", "Lifeboat", day(200).isoformat()),
@@ -258,7 +264,7 @@ def test_critical_uncrewed_lifeboat_is_the_hand_computed_repair(tmp_path: Path) 
         ("uncrewed", "USOS", day(200).isoformat()),
     }
     # reserve never binds here: no critical value inside the range
-    held = sim.critical(lifeboat_case(tmp_path), REPAIR, hi=400, criterion="reserve")
+    held = sim.critical(lifeboat_case(write_scenario), REPAIR, hi=400, criterion="reserve")
     assert (held.status, held.value, held.first_failing, held.binding) == (
         "holds_through_hi",
         400,
@@ -267,18 +273,20 @@ def test_critical_uncrewed_lifeboat_is_the_hand_computed_repair(tmp_path: Path) 
     )
 
 
-def test_critical_reports_failing_already_at_lo(tmp_path: Path) -> None:
-    res = sim.critical(supply_case(tmp_path), REPAIR, lo=50, hi=60, criterion="any")
+def test_critical_reports_failing_already_at_lo(write_scenario: WriteScenario) -> None:
+    res = sim.critical(supply_case(write_scenario), REPAIR, lo=50, hi=60, criterion="any")
     assert (res.status, res.value, res.first_failing) == ("fails_at_lo", None, 50)
     assert (
         res.binding[0]
         == breaches(
-            sim.simulate(sim.load_scenario(supply_case(tmp_path), [f"{REPAIR}=50"])), "any"
+            sim.simulate(sim.load_scenario(supply_case(write_scenario), [f"{REPAIR}=50"])), "any"
         )[0]
     )
 
 
-def test_non_monotone_criterion_warns_and_reports_the_first_boundary(tmp_path: Path) -> None:
+def test_non_monotone_criterion_warns_and_reports_the_first_boundary(
+    write_scenario: WriteScenario,
+) -> None:
     # One cargo port. Freighter A (no cargo) launches on day R + 0.5 and docks 2 days later
     # for 30 days; freighter B (1,200 kg, another pad) arrives on day 42. If A docks first
     # (R <= 39) B waits until R + 32.5, past the day-55 reserve crossing when R >= 23;
@@ -287,7 +295,7 @@ def test_non_monotone_criterion_warns_and_reports_the_first_boundary(tmp_path: P
     data["pads"][0].update(ready_days=0.5, outages=[{"start": day(0), "repair_days": 30}])
     data["pads"].append({"id": "pad2", "site": "Other", "families": ["rocket"]})
     data["flights"] = [cargo_flight("A", 1, 0), cargo_flight("B", 40, 1200, pad="pad2")]
-    res = sim.critical(write(tmp_path, data), REPAIR, hi=100)
+    res = sim.critical(write_scenario(data), REPAIR, hi=100)
     assert (res.value, res.first_failing) == (22, 23)
     assert len(res.warnings) == 1 and "not monotone" in res.warnings[0]
 
@@ -299,17 +307,17 @@ def test_monotone_warnings_flags_each_switch_back_to_holding() -> None:
     assert len(w) == 2 and "fails at 1 but holds again at 2" in w[0]
 
 
-def test_critical_cli_text_json_and_errors(tmp_path: Path, capsys) -> None:
-    path = str(supply_case(tmp_path))
-    assert main(["critical", path, "--param", REPAIR, "--hi", "400"]) == 0
-    text = capsys.readouterr().out
+def test_critical_cli_text_json_and_errors(capsys, write_scenario: WriteScenario, cli: Cli) -> None:
+    path = str(supply_case(write_scenario))
+    code, text, _ = cli("critical", path, "--param", REPAIR, "--hi", "400")
+    assert code == 0
     assert "largest value that holds: 42" in text
     assert f"binds first at 43: food below reserve on {day(55)}" in text
     assert main(["critical", path, "--param", REPAIR, "--json", "--criterion", "depletion"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["value"] == 87 and doc["binding"][0]["subject"] == "food"
-    assert main(["critical", path, "--param", "pads.pad.outages.0.repair"]) == 2
-    err = capsys.readouterr().err
+    code, _, err = cli("critical", path, "--param", "pads.pad.outages.0.repair")
+    assert code == 2
     assert "did you mean 'repair_days'" in err and "Traceback" not in err
     assert main(["critical", path, "--param", REPAIR, "--lo", "9", "--hi", "3"]) == 2
     assert capsys.readouterr().err.count("\n") == 1

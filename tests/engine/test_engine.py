@@ -8,7 +8,7 @@ import json
 import weakref
 
 import pytest
-from conftest import base_dict, build, cargo_flight, day
+from conftest import WriteScenario, base_dict, build, cargo_flight, day, edit, time_limit
 
 import sim
 from sim.engine.core import Engine
@@ -417,3 +417,18 @@ def test_a_closed_run_is_freed_at_once_without_the_cyclic_collector() -> None:
         assert closed_ref() is None
     finally:
         gc.enable()
+
+
+# -- regressions -------------------------------------------------------------------------
+
+
+def test_two_launches_on_one_pad_the_same_day_are_a_turnaround_apart(
+    write_scenario: WriteScenario,
+) -> None:
+    """Regression: PadState.earliest once looped forever when a booking was exactly
+    turnaround_days before the candidate time."""
+    s = sim.load_scenario(write_scenario(edit("launch: 2026-05-01", "launch: 2026-01-10")))
+    with time_limit(10):
+        result = sim.simulate(s)
+    # the pad is down until day 30 (+10 ready days), then 15 turnaround days apart
+    assert [f["launch"] for f in result.flights] == ["2026-02-10", "2026-02-25"]

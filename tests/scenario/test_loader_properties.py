@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import time_limit
+from conftest import DATA, time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
 
-MINIMAL_TEXT = (Path(__file__).resolve().parent / "data" / "minimal.yaml").read_text("utf-8")
+MINIMAL_TEXT = (DATA / "minimal.yaml").read_text("utf-8")
 BASE: dict[str, Any] = yaml.safe_load(MINIMAL_TEXT)
 
 JUNK: list[Any] = [

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA
+from conftest import DATA, Cli
 
 import sim
-from sim.cli import main
 from sim.compare.comparison import (
     CompareReport,
     Tolerance,
@@ -53,25 +52,19 @@ def edit(folder: Path, metrics: dict[str, Any] | None = None, drop: tuple[str, .
     path.write_text(json.dumps(data))
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_identical_folders_exit_0(pair: tuple[Path, Path], capsys) -> None:
-    code, out, err = run(capsys, "compare", *pair)
+def test_identical_folders_exit_0(pair: tuple[Path, Path], cli: Cli) -> None:
+    code, out, err = cli("compare", *pair)
     assert (code, err) == (0, "")
     assert f"no change beyond tolerance ({N_METRICS} metrics)" in out
 
 
 def test_change_beyond_tolerance_is_named_in_table_markdown_and_junit(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {MIN_DAYS: 1.5})
     md, xml = tmp_path / "out" / "summary.md", tmp_path / "junit.xml"
-    code, out, _ = run(capsys, "compare", old, new, "--markdown", md, "--junit", xml)
+    code, out, _ = cli("compare", old, new, "--markdown", md, "--junit", xml)
     assert code == 1
     line = next(ln for ln in out.splitlines() if MIN_DAYS in ln)
     assert line.split()[0] == "CHANGED" and "0" in line and "1.5" in line and "+1.5" in line
@@ -102,25 +95,23 @@ def test_change_beyond_tolerance_is_named_in_table_markdown_and_junit(
     ],
 )
 def test_tolerance_options(
-    pair: tuple[Path, Path], capsys, key: str, value: Any, options: list[str], verdict: str
+    pair: tuple[Path, Path], key: str, value: Any, options: list[str], verdict: str, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {key: value})
-    code, out, _ = run(capsys, "compare", old, new, "--all", *options)
+    code, out, _ = cli("compare", old, new, "--all", *options)
     assert code == (0 if verdict in ("same", "within") else 1), out
     (line,) = [ln for ln in out.splitlines() if key in ln]
     assert line.split()[0] == verdict
 
 
 def test_within_tolerance_goes_to_the_collapsed_markdown_section(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {DELIVERED: 89.99, DOCK: "2026-06-18"})
     md = tmp_path / "s.md"
-    code, _, _ = run(
-        capsys, "compare", old, new, "--rtol", "1e-3", "--date-tol", "1", "--markdown", md
-    )
+    code, _, _ = cli("compare", old, new, "--rtol", "1e-3", "--date-tol", "1", "--markdown", md)
     text = md.read_text(encoding="utf-8")
     assert code == 0
     assert text.startswith(
@@ -132,7 +123,7 @@ def test_within_tolerance_goes_to_the_collapsed_markdown_section(
 
 
 def test_tolerance_file_globs_first_match_wins_and_ignore(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {MIN_DAYS: 3.0, DELIVERED: 95.0, "flight.Soyuz B.outcome": "x"})
@@ -144,55 +135,55 @@ def test_tolerance_file_globs_first_match_wins_and_ignore(
         '  "food.*": {atol: 1}\n'  # shadowed for food.min_* by the line above
         '  "*.outcome": {ignore: true}\n'
     )
-    code, out, _ = run(capsys, "compare", old, new, "--tolerances", tol)
+    code, out, _ = cli("compare", old, new, "--tolerances", tol)
     assert code == 1
     changed = [ln.split()[1] for ln in out.splitlines() if ln.startswith("CHANGED")]
     assert changed == [DELIVERED]
     assert "2 metrics ignored" in out  # both flights
     edit(new, {DELIVERED: 90.5})
-    assert run(capsys, "compare", old, new, "--tolerances", tol)[0] == 0
+    assert cli("compare", old, new, "--tolerances", tol)[0] == 0
     # a command-line option overrides the file's default, not its globs
-    assert run(capsys, "compare", old, new, "--tolerances", tol, "--atol", "0")[0] == 0
+    assert cli("compare", old, new, "--tolerances", tol, "--atol", "0")[0] == 0
     tols = load_tolerances(tol)
     assert tols.for_key(MIN_DAYS).atol == 5 and tols.for_key(MIN_DAYS).rtol == 1e-3
     assert tols.for_key("crew.person_days") == Tolerance(rtol=1e-3)
 
 
-def test_a_date_appearing_where_there_was_none_fails(pair: tuple[Path, Path], capsys) -> None:
+def test_a_date_appearing_where_there_was_none_fails(pair: tuple[Path, Path], cli: Cli) -> None:
     old, new = pair
     edit(old, {BREACH: None})  # NEW breaches the reserve, OLD did not
-    code, out, _ = run(capsys, "compare", old, new, "--date-tol", "10000", "--atol", "1e9")
+    code, out, _ = cli("compare", old, new, "--date-tol", "10000", "--atol", "1e9")
     assert code == 1
     line = next(ln for ln in out.splitlines() if BREACH in ln)
     assert line.split()[0] == "TYPE" and "null" in line and "2026-03-27" in line
 
 
 def test_missing_key_fails_and_extra_key_passes_unless_strict(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, drop=("crew.max_stay_days",))
-    code, out, _ = run(capsys, "compare", old, new)
+    code, out, _ = cli("compare", old, new)
     assert code == 1
     assert any(ln.startswith("MISSING") and "crew.max_stay_days" in ln for ln in out.splitlines())
     # the other way round, it is an extra key: reported, not a failure
     xml = tmp_path / "j.xml"
-    code, out, _ = run(capsys, "compare", new, old, "--junit", xml)
+    code, out, _ = cli("compare", new, old, "--junit", xml)
     assert code == 0
     assert any(ln.startswith("extra") and "crew.max_stay_days" in ln for ln in out.splitlines())
     assert ET.parse(xml).getroot().get("failures") == "0"
-    code, out, _ = run(capsys, "compare", new, old, "--strict-extra")
+    code, out, _ = cli("compare", new, old, "--strict-extra")
     assert code == 1 and "EXTRA" in out
 
 
 def test_junit_parses_and_counts_failing_groups(
-    pair: tuple[Path, Path], tmp_path: Path, capsys
+    pair: tuple[Path, Path], tmp_path: Path, cli: Cli
 ) -> None:
     old, new = pair
     edit(new, {MIN_DAYS: 2.0, "food.end_kg": 5.0, DOCK: "2026-07-01"})
     edit(new, drop=("pad.baikonur-31.launches",))
     xml = tmp_path / "j.xml"
-    assert run(capsys, "compare", old, new, "--junit", xml)[0] == 1
+    assert cli("compare", old, new, "--junit", xml)[0] == 1
     root = ET.parse(xml).getroot()
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
@@ -225,7 +216,7 @@ def test_junit_parses_and_counts_failing_groups(
     ],
 )
 def test_unusable_input_exits_2_with_one_line(
-    pair: tuple[Path, Path], tmp_path: Path, capsys, setup: str, message: str
+    pair: tuple[Path, Path], tmp_path: Path, setup: str, message: str, cli: Cli
 ) -> None:
     old, new = pair
     tol = tmp_path / "tol.yaml"
@@ -250,7 +241,7 @@ def test_unusable_input_exits_2_with_one_line(
         extra = ["--tolerances", tol]
     else:
         extra = ["--rtol", "nan"]
-    code, out, err = run(capsys, "compare", old, new, *extra)
+    code, out, err = cli("compare", old, new, *extra)
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert err.startswith("iss-sim compare: ") and message in err
@@ -310,15 +301,15 @@ def write_sweep(folder: Path, runs: dict[int, float]) -> Path:
     return folder
 
 
-def test_sweeps_compare_run_by_run(tmp_path: Path, run_folder: Path, capsys) -> None:
+def test_sweeps_compare_run_by_run(tmp_path: Path, run_folder: Path, cli: Cli) -> None:
     a = write_sweep(tmp_path / "a", {30: 10.0, 60: 5.0, 90: 1.0})
     same = write_sweep(tmp_path / "same", {90: 1.0, 30: 10.0, 60: 5.0})  # order does not matter
-    code, out, _ = run(capsys, "compare", a, same / "sweep.json")
+    code, out, _ = cli("compare", a, same / "sweep.json")
     assert code == 0 and "(6 metrics in 3 runs)" in out.splitlines()[-1]
 
     b = write_sweep(tmp_path / "b", {30: 10.0, 60: 4.0, 120: 0.0})
     xml, md = tmp_path / "j.xml", tmp_path / "s.md"
-    code, out, _ = run(capsys, "compare", a, b, "--junit", xml, "--markdown", md)
+    code, out, _ = cli("compare", a, b, "--junit", xml, "--markdown", md)
     assert code == 1
     rows = {ln.split()[1]: ln.split()[0] for ln in out.splitlines()[1:] if ln.strip()[:1].isalpha()}
     assert rows["minimal[repair_days=60]"] == "CHANGED"
@@ -335,7 +326,7 @@ def test_sweeps_compare_run_by_run(tmp_path: Path, run_folder: Path, capsys) -> 
     }
     assert "minimal[repair_days=60] · `food.min_days_of_supply`" in md.read_text(encoding="utf-8")
 
-    code, _, err = run(capsys, "compare", a, run_folder)
+    code, _, err = cli("compare", a, run_folder)
     assert code == 2 and "cannot compare a sweep" in err and len(err.splitlines()) == 1
 
 
@@ -351,28 +342,26 @@ def scenario_dir(tmp_path: Path) -> Path:
     return d
 
 
-def test_check_update_then_check_then_a_change(scenario_dir: Path, tmp_path: Path, capsys) -> None:
+def test_check_update_then_check_then_a_change(
+    scenario_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
     base = tmp_path / "baselines"
-    code, out, _ = run(capsys, "check", scenario_dir, "--baselines", base, "--update")
+    code, out, _ = cli("check", scenario_dir, "--baselines", base, "--update")
     assert code == 0 and "2 written" in out
     assert sorted(p.name for p in base.iterdir()) == ["alpha.json", "beta.json"]
     saved = json.loads((base / "alpha.json").read_text())
     assert saved["scenario"] == "minimal" and saved["metrics"][DOCK] == "2026-06-19"
     assert not {"version", "scenario_file", "scenario_file_sha256"} & set(saved)
-    assert (
-        run(capsys, "check", scenario_dir, "--baselines", base, "--update")[1].count("wrote") == 0
-    )
+    assert cli("check", scenario_dir, "--baselines", base, "--update")[1].count("wrote") == 0
 
-    code, out, _ = run(capsys, "check", scenario_dir, "--baselines", base)
+    code, out, _ = cli("check", scenario_dir, "--baselines", base)
     # every metric and the scenario name, for each of the two runs
     assert code == 0 and f"({2 * (N_METRICS + 1)} metrics in 2 runs)" in out
 
     beta = scenario_dir / "beta.yaml"
     beta.write_text(beta.read_text().replace("initial: {kg: 300}", "initial: {kg: 400}"))
     md, xml = tmp_path / "s.md", tmp_path / "j.xml"
-    code, out, _ = run(
-        capsys, "check", scenario_dir, "--baselines", base, "--markdown", md, "--junit", xml
-    )
+    code, out, _ = cli("check", scenario_dir, "--baselines", base, "--markdown", md, "--junit", xml)
     assert code == 1
     assert any(ln.startswith("CHANGED  beta") and BREACH in ln for ln in out.splitlines())
     assert "alpha" not in out.replace("in 1 of 2 runs", "")
@@ -384,31 +373,31 @@ def test_check_update_then_check_then_a_change(scenario_dir: Path, tmp_path: Pat
     # tolerances apply to check too
     tol = tmp_path / "tol.yaml"
     tol.write_text('metrics:\n  "food.*": {ignore: true}\n')
-    assert run(capsys, "check", scenario_dir, "--baselines", base, "--tolerances", tol)[0] == 0
+    assert cli("check", scenario_dir, "--baselines", base, "--tolerances", tol)[0] == 0
 
 
-def test_check_missing_and_stale_baselines(scenario_dir: Path, tmp_path: Path, capsys) -> None:
+def test_check_missing_and_stale_baselines(scenario_dir: Path, tmp_path: Path, cli: Cli) -> None:
     base = tmp_path / "baselines"
-    assert run(capsys, "check", scenario_dir, "--baselines", base, "--update")[0] == 0
+    assert cli("check", scenario_dir, "--baselines", base, "--update")[0] == 0
     (base / "alpha.json").unlink()
     shutil.copy(base / "beta.json", base / "gone.json")
-    code, out, _ = run(capsys, "check", scenario_dir, "--baselines", base)
+    code, out, _ = cli("check", scenario_dir, "--baselines", base)
     assert code == 1
     alpha = next(ln for ln in out.splitlines() if ln.startswith("EXTRA") and "alpha" in ln)
     assert "no baseline" in alpha and "iss-sim check --update" in alpha
     gone = next(ln for ln in out.splitlines() if "gone" in ln)
     assert gone.startswith("missing") and "stale baseline" in gone  # reported, not failing
     (base / "gone.json").unlink()
-    assert run(capsys, "check", scenario_dir, "--baselines", base, "--update")[0] == 0
-    assert run(capsys, "check", scenario_dir, "--baselines", base)[0] == 0
+    assert cli("check", scenario_dir, "--baselines", base, "--update")[0] == 0
+    assert cli("check", scenario_dir, "--baselines", base)[0] == 0
 
 
-def test_check_unusable_input_exits_2(scenario_dir: Path, tmp_path: Path, capsys) -> None:
+def test_check_unusable_input_exits_2(scenario_dir: Path, tmp_path: Path, cli: Cli) -> None:
     base = tmp_path / "baselines"
-    code, _, err = run(capsys, "check", tmp_path / "nope", "--baselines", base)
+    code, _, err = cli("check", tmp_path / "nope", "--baselines", base)
     assert code == 2 and len(err.splitlines()) == 1 and "no such folder" in err
-    assert run(capsys, "check", scenario_dir, "--baselines", base, "--update")[0] == 0
+    assert cli("check", scenario_dir, "--baselines", base, "--update")[0] == 0
     (base / "beta.json").write_text("not json")
-    code, out, err = run(capsys, "check", scenario_dir, "--baselines", base)
+    code, out, err = cli("check", scenario_dir, "--baselines", base)
     assert code == 2 and out == "" and len(err.splitlines()) == 1
     assert "beta.json:1:1: not valid JSON" in err

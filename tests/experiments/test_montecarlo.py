@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-import yaml
-from conftest import ROOT, base_dict, build, cargo_flight
+from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight, day
 
 import sim
 from sim.cli import main
-from sim.experiments import extend, montecarlo, paired, replication_seed
+from sim.engine.rng import Streams
 from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
+from sim.experiments import MonteCarloResult, extend, montecarlo, paired, replication_seed
 
 UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
 SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}
@@ -30,17 +30,6 @@ def with_flights(*flights: dict[str, Any], uncertainty: dict[str, Any] | None = 
     if uncertainty is not None:
         data["uncertainty"] = uncertainty
     return data
-
-
-def write_yaml(path: Path, data: dict[str, Any]) -> str:
-    path.write_text(yaml.safe_dump(copy.deepcopy(data), sort_keys=False))
-    return str(path)
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_launch_failure_rate_is_within_four_standard_errors() -> None:
@@ -159,15 +148,13 @@ def test_dask_local_cluster_gives_identical_bytes(serial_run: Path, tmp_path: Pa
 
 
 def test_one_replication_rerun_alone_reproduces_its_row(
-    serial_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    serial_run: Path, tmp_path: Path, cli: Cli
 ) -> None:
     with (serial_run / "replications.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["replication"]) for r in rows] == list(range(N_SMALL))
     row = rows[7]
-    code, out, _ = run_cli(
-        capsys, "run", UNCERTAIN, "--seed", row["seed"], "--json", "-o", tmp_path / "one"
-    )
+    code, out, _ = cli("run", UNCERTAIN, "--seed", row["seed"], "--json", "-o", tmp_path / "one")
     assert code == 0
     metrics = json.loads(out)
     assert list(row)[2:] == list(metrics)
@@ -183,15 +170,15 @@ def test_one_replication_rerun_alone_reproduces_its_row(
 
 # -- paired comparison --------------------------------------------------------------------
 def test_paired_difference_of_an_extra_cargo_flight_is_exact(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Cli, write_scenario: WriteScenario
 ) -> None:
     a = with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
     b = copy.deepcopy(a)
     b["name"] = "extra"
     b["flights"].append(cargo_flight("F9", 150, 50))
-    pa, pb = write_yaml(tmp_path / "a.yaml", a), write_yaml(tmp_path / "b.yaml", b)
+    pa, pb = write_scenario(a, "a.yaml"), write_scenario(b, "b.yaml")
     out = tmp_path / "paired"
-    code, text, _ = run_cli(capsys, "montecarlo", pa, pb, "-n", 30, "-o", out)
+    code, text, _ = cli("montecarlo", pa, pb, "-n", 30, "-o", out)
     assert code == 0
     data = json.loads((out / "paired.json").read_text())
     (comp,) = data["comparisons"]
@@ -204,13 +191,13 @@ def test_paired_difference_of_an_extra_cargo_flight_is_exact(
     assert (out / "extra" / "fan.png").exists()
 
 
-def test_paired_sweep_over_param_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_yaml(
-        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
-    )
+def test_paired_sweep_over_param_values(
+    tmp_path: Path, cli: Cli, write_scenario: WriteScenario
+) -> None:
+    path = write_scenario(with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS), "a.yaml")
     out = tmp_path / "sweep"
     argv = ["montecarlo", path, "-n", 20, "-o", out]
-    code, _, _ = run_cli(capsys, *argv, "--param", "flights.F1.cargo.food", "--values", "100,160")
+    code, _, _ = cli(*argv, "--param", "flights.F1.cargo.food", "--values", "100,160")
     assert code == 0
     (comp,) = json.loads((out / "paired.json").read_text())["comparisons"]
     assert (comp["a"], comp["b"]) == ("food=100", "food=160")
@@ -219,15 +206,13 @@ def test_paired_sweep_over_param_values(tmp_path: Path, capsys: pytest.CaptureFi
 
 # -- precision --------------------------------------------------------------------------------
 def test_until_ci_stops_when_the_width_is_reached(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Cli, write_scenario: WriteScenario
 ) -> None:
-    path = write_yaml(
-        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
-    )
+    path = write_scenario(with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS), "a.yaml")
     out = tmp_path / "ci"
     metric = "flight.F1.slip_days"
     argv = ["montecarlo", path, "-o", out, "--until-ci", f"{metric}=2", "--batch", 25]
-    code, text, _ = run_cli(capsys, *argv)
+    code, text, _ = cli(*argv)
     assert code == 0
     info = json.loads((out / "montecarlo.json").read_text())["until_ci"]
     n = info["replications"]
@@ -243,13 +228,11 @@ def test_until_ci_stops_when_the_width_is_reached(
     assert width(slips) < 2 <= width(slips[: n - 25])  # one batch earlier was not enough
 
 
-def test_until_ci_respects_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_yaml(
-        tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS)
-    )
+def test_until_ci_respects_the_cap(tmp_path: Path, cli: Cli, write_scenario: WriteScenario) -> None:
+    path = write_scenario(with_flights(cargo_flight("F1", 20, 100), uncertainty=SLIPS), "a.yaml")
     out = tmp_path / "cap"
     argv = ["--until-ci", "flight.F1.slip_days=0.01", "--batch", 20, "--max-n", 50]
-    code, text, _ = run_cli(capsys, "montecarlo", path, "-o", out, *argv)
+    code, text, _ = cli("montecarlo", path, "-o", out, *argv)
     assert code == 0
     info = json.loads((out / "montecarlo.json").read_text())["until_ci"]
     assert info["replications"] == 50 and not info["reached"]
@@ -268,10 +251,10 @@ def test_until_ci_respects_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture
     ],
 )
 def test_bad_options_exit_2_with_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+    tmp_path: Path, option: str, value: str, message: str, cli: Cli, write_scenario: WriteScenario
 ) -> None:
-    path = write_yaml(tmp_path / "a.yaml", with_flights(cargo_flight("F1", 20, 100)))
-    code, _, err = run_cli(capsys, "montecarlo", path, "-n", 5, option, value, "-o", tmp_path)
+    path = write_scenario(with_flights(cargo_flight("F1", 20, 100)), "a.yaml")
+    code, _, err = cli("montecarlo", path, "-n", 5, option, value, "-o", tmp_path)
     assert code == 2
     assert err.count("\n") == 1 and message in err
     assert not (tmp_path / "montecarlo.json").exists()
@@ -279,3 +262,70 @@ def test_bad_options_exit_2_with_one_line(
 
 def test_public_api() -> None:
     assert sim.montecarlo is montecarlo and "montecarlo" in sim.__all__
+
+
+# -- probabilities: exact shares --------------------------------------------------------------
+def _ensemble(table: list[list[float]], keys: list[str]) -> MonteCarloResult:
+    """A hand-made ensemble of len(table) replications of the analytic scenario."""
+    n = len(table)
+    return MonteCarloResult(
+        scenario=build(base_dict()),
+        seed=1,
+        seeds=list(range(n)),
+        keys=keys,
+        kinds=dict.fromkeys(keys, "number"),
+        table=np.array(table, dtype=float).reshape(n, len(keys)),
+        texts={},
+        rows=[],
+        grid=np.zeros(0),
+        fans=np.zeros((n, 1, 0), dtype=np.float32),
+    )
+
+
+def test_p_forced_return_is_the_share_of_replications_with_at_least_one() -> None:
+    # forced returns per replication: 0, 1, 0, 1, 1, 2, 0, nan (no value: not forced)
+    mc = _ensemble([[0], [1], [0], [1], [1], [2], [0], [np.nan]], ["crew.forced_returns"])
+    assert mc.indicators()["crew.p_forced_return"].tolist() == [
+        *(False, True, False, True, True, True, False, False)
+    ]
+    assert mc.probabilities()["crew.p_forced_return"] == 4 / 8
+
+
+def _relief_ensemble(p_fail: float, n: int) -> MonteCarloResult:
+    """Lifeboat (docked life 200 days) relieved by a flight launching on day 99 that fails
+    with probability p_fail: a failure means exactly one forced return (day 200), a success
+    none (handover, then the horizon on day 250)."""
+    data = base_dict(crew=3, stock_kg=1e6, horizon_days=250)
+    data["vehicles"][0]["docked_life_days"] = 200
+    data["flights"] = [
+        {
+            "id": "Relief",
+            "vehicle": "capsule",
+            "pad": "pad",
+            "launch": day(99),
+            "crew": {"RS": 3},
+            "relieves": "Lifeboat",
+        }
+    ]
+    data["uncertainty"] = {"launch_failures": {"rocket": {"failure_probability": p_fail}}}
+    return montecarlo(build(data), n)
+
+
+def test_p_forced_return_of_a_real_ensemble_is_the_exact_share_of_failed_reliefs() -> None:
+    n, p = 12, 0.5
+    mc = _relief_ensemble(p, n)
+    # the launch of replication i fails when its keyed draw "launch/Relief" is below p
+    fails = [Streams(replication_seed(7, i)).uniform("launch/Relief") < p for i in range(n)]
+    assert 0 < sum(fails) < n  # some replications with one forced return, some with none
+    forced = mc.values("crew.forced_returns")
+    assert forced.tolist() == [1.0 if f else 0.0 for f in fails]
+    assert mc.probabilities()["crew.p_forced_return"] == sum(fails) / n
+
+
+@pytest.mark.parametrize(("p_fail", "expected"), [(1.0, 1.0), (0.0, 0.0)])
+def test_p_forced_return_when_every_or_no_replication_has_exactly_one(
+    p_fail: float, expected: float
+) -> None:
+    mc = _relief_ensemble(p_fail, 3)
+    assert mc.values("crew.forced_returns").tolist() == [expected] * 3
+    assert mc.probabilities()["crew.p_forced_return"] == expected

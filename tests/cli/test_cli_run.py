@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, Cli
 
 import sim
 from sim.cli import main
@@ -15,10 +15,10 @@ from sim.cli import main
 MINIMAL = str(DATA / "minimal.yaml")
 
 
-def test_run_prints_a_summary_and_writes_the_folder(tmp_path: Path, capsys) -> None:
+def test_run_prints_a_summary_and_writes_the_folder(tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "run"
-    assert main(["run", MINIMAL, "-o", str(out)]) == 0
-    text = capsys.readouterr().out
+    code, text, _ = cli("run", MINIMAL, "-o", str(out))
+    assert code == 0
     assert "food" in text and "2026-05-11" in text  # minimum (depletion) date
     assert "forced returns" in text and "Soyuz A" in text
     assert sorted(p.name for p in out.iterdir()) == [
