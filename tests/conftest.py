@@ -1,14 +1,14 @@
 """Shared test helpers: small scenarios built in code, with exact, hand-checkable numbers.
 
-The folders mirror sim/'s packages: scenario/, engine/, result/ (sim/results; not
-``results/``, which .gitignore ignores), experiments/, compare/, plots/, cli/, and shipped/
-for the files shipped in scenarios/, baselines/ and seeds/. There is no ``__init__.py``:
+The folders mirror sim/'s packages: scenario/, engine/, results/, experiments/, compare/,
+plots/, cli/, and shipped/ for the files shipped in scenarios/, baselines/ and seeds/
+(test_architecture.py, at the top, checks the package layout itself). There is no ``__init__.py``:
 this is the only conftest.py, imported as ``conftest`` (``from conftest import base_dict``),
 so test file names must be unique across the folders.
 
 Fixtures: ``write_scenario(content, name="scenario.yaml") -> Path`` (YAML text or a dict,
 into tmp_path), ``cli(*argv) -> (exit_code, stdout, stderr)`` (sim.cli.main in-process),
-``minimal_file`` (tests/data/minimal.yaml written into tmp_path) and ``analytic``.
+and ``minimal_file`` (tests/data/minimal.yaml written into tmp_path).
 """
 
 from __future__ import annotations
@@ -114,11 +114,6 @@ def build(data: dict[str, Any], overrides: list[str] | None = None) -> sim.Scena
     """Validate a scenario dict through the real YAML loader."""
     text = yaml.safe_dump(copy.deepcopy(data), sort_keys=False)
     return sim.parse_scenario(text, "<test>", overrides or [])
-
-
-@pytest.fixture
-def analytic() -> dict[str, Any]:
-    return base_dict()
 
 
 @contextlib.contextmanager

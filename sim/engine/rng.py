@@ -12,6 +12,8 @@ import hashlib
 __all__ = ["Streams", "derive_seed"]
 
 _SCALE = 1.0 / 2**53
+_BELOW_ONE = 1.0 - 2.0**-53
+"""The largest float below 1."""
 
 
 class Streams:
@@ -26,8 +28,10 @@ class Streams:
         digest = hashlib.blake2b(
             self._prefix + key.encode() + b"#" + str(index).encode(), digest_size=8
         ).digest()
-        # 53 random bits, shifted by half a step so that 0 and 1 never occur
-        return ((int.from_bytes(digest, "big") >> 11) + 0.5) * _SCALE
+        # 53 random bits, shifted by half a step so that 0 never occurs; the largest of
+        # them rounds up to exactly 1.0 in float64, so it is taken as the float below 1
+        # (every other draw is unchanged)
+        return min(((int.from_bytes(digest, "big") >> 11) + 0.5) * _SCALE, _BELOW_ONE)
 
 
 def derive_seed(seed: int, key: str) -> int:

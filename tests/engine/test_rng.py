@@ -44,16 +44,11 @@ def test_uniform_maps_the_hash_extremes_inside_0_1(
     assert 0.0 < u < 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in sim/engine/rng.py: for the largest hash (top 53 bits all ones), "
-    "(2**53 - 1) + 0.5 rounds to 2**53 in float64, so uniform() returns exactly 1.0 "
-    "(probability 2**-53 per draw); remove this mark when it is fixed",
-)
 def test_uniform_of_the_largest_hash_is_below_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (2**53 - 1) + 0.5 rounds to 2**53 in float64: without the clamp this draw is 1.0
     fake = SimpleNamespace(blake2b=lambda *a, **k: SimpleNamespace(digest=lambda: b"\xff" * 8))
     monkeypatch.setattr(rng, "hashlib", fake)
-    assert Streams(1).uniform("any") < 1.0
+    assert Streams(1).uniform("any") == 1.0 - 2.0**-53
 
 
 def test_uniform_is_reproducible_and_independent_of_draw_order() -> None:
