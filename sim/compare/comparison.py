@@ -27,6 +27,7 @@ from sim.compare.report import (
     value_kind,
 )
 from sim.compare.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
+from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 
 __all__ = [
     "VERDICTS",
@@ -80,15 +81,17 @@ def load_side(path: str | Path) -> Side:
 
 def _read_json(p: Path) -> Any:
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CompareError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_file(p, "result file", MAX_RESULT_BYTES)
+    except UnreadableFile as exc:
+        raise CompareError(f"{exc.path}: {exc.reason}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CompareError(f"{p}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise CompareError(f"{p}: not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise CompareError(f"{p}: not usable JSON: {str(exc)[:120]}") from None
 
 
 def side_from_json(data: Any, source: str) -> Side:

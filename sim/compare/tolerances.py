@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario.errors import ScenarioError, did_you_mean
-from sim.scenario.yamlsource import LDict, parse_yaml
+from sim.scenario.yamlsource import LDict, UnreadableFile, parse_yaml, read_file
 
 __all__ = ["CompareError", "Tolerance", "Tolerances", "load_tolerances"]
 
@@ -78,11 +78,9 @@ def load_tolerances(path: str | Path) -> Tolerances:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CompareError(f"{p}: tolerance file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CompareError(f"{p}: cannot read the tolerance file: {exc}") from None
+        text = read_file(p, "tolerance file")
+    except UnreadableFile as exc:
+        raise CompareError(f"{exc.path}: {exc.reason}") from None
     try:
         data = parse_yaml(text, str(p))
     except ScenarioError as exc:

@@ -8,6 +8,7 @@ raises :class:`RunDataError` with one line naming the file and what is wrong.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engine.record import Event, event_from_text
+from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 
 if TYPE_CHECKING:
     from sim.results.result import Result
@@ -158,9 +160,10 @@ def _rows(path: Path, required: list[str]) -> tuple[list[str], list[list[str]]]:
     if not path.is_file():
         raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            table = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        table = list(csv.reader(io.StringIO(read_file(path, "result file", MAX_RESULT_BYTES))))
+    except UnreadableFile as exc:
+        raise RunDataError(f"{exc.path}: {exc.reason}") from None
+    except csv.Error as exc:
         raise RunDataError(f"{path}: unreadable: {exc}") from None
     if not table:
         raise RunDataError(f"{path}: empty file (no header line)")
@@ -179,11 +182,15 @@ def _summary(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = read_file(path, "result file", MAX_RESULT_BYTES)
+    except UnreadableFile as exc:
+        raise RunDataError(f"{exc.path}: {exc.reason}") from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RunDataError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RunDataError(f"{path}: unreadable: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise RunDataError(f"{path}: not usable JSON: {str(exc)[:120]}") from None
     if not isinstance(data, dict):
         raise RunDataError(f"{path}: expected a JSON object, found {type(data).__name__}")
     for key in ("scenario", "epoch", "horizon", "reserve_days", "metrics"):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sim.scenario.dists import Dist
-from sim.scenario.errors import did_you_mean
+from sim.scenario.errors import did_you_mean, short
 from sim.scenario.model import Scenario
 
 __all__ = ["cross_check"]
@@ -23,7 +23,7 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
     names = sorted(known)
     hint = did_you_mean(name, names)
     listing = ", ".join(names) if len(names) <= 12 else ", ".join(names[:12]) + ", ..."
-    return f"unknown {kind} {name!r}{hint} (known: {listing or 'none'})"
+    return f"unknown {kind} {short(name)}{hint} (known: {listing or 'none'})"
 
 
 def _duplicates(items: list[Any], where: tuple[Any, ...]) -> Iterator[Found]:

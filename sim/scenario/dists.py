@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any, Protocol
 
+from sim.scenario.errors import short
+
 __all__ = [
     "Choice",
     "Dist",
@@ -30,13 +32,13 @@ _STD_NORMAL = NormalDist()
 
 def _finite(x: Any, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ValueError(f"{what} must be a number, got {x!r}")
+        raise ValueError(f"{what} must be a number, got {short(x)}")
     try:
         value = float(x)
     except OverflowError:
         raise ValueError(f"{what} must be finite, got a {len(str(x))}-digit number") from None
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {x!r}")
+        raise ValueError(f"{what} must be finite, got {short(x)}")
     return value
 
 
@@ -208,13 +210,13 @@ def _array(n: int) -> dict[str, Any]:
 
 def _numbers(raw: Any, n: int, kind: str) -> list[float]:
     if not isinstance(raw, list) or len(raw) != n:
-        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {raw!r}")
+        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {short(raw)}")
     return [_finite(x, f"{kind} parameter") for x in raw]
 
 
 def _params(raw: Any, kind: str, required: set[str], optional: set[str]) -> dict[str, float]:
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {raw!r}")
+        raise ValueError(f"{kind} takes {_KINDS[kind].syntax}, got {short(raw)}")
     unknown = set(raw) - required - optional
     missing = required - set(raw)
     if unknown or missing:
@@ -288,7 +290,7 @@ def _normal(params: Any) -> tuple[Dist, float]:
 def _choice(params: Any) -> tuple[Dist, float]:
     if isinstance(params, Mapping):
         if set(params) - {"values", "weights"} or "values" not in params:
-            raise ValueError(f"choice takes {_KINDS['choice'].syntax}, got {params!r}")
+            raise ValueError(f"choice takes {_KINDS['choice'].syntax}, got {short(params)}")
         values = params["values"]
         weights = params.get("weights")
     else:
@@ -326,12 +328,12 @@ def parse_dist(raw: Any, *, nonneg: bool = True) -> Dist:
         raise ValueError(
             "expected a number or a one-key distribution mapping: "
             + ", ".join(f"{{{k}: {v.syntax}}}" for k, v in _KINDS.items())
-            + f"; got {raw!r}"
+            + f"; got {short(raw)}"
         )
     ((name, params),) = raw.items()
     kind = _KINDS.get(name)
     if kind is None:
-        raise ValueError(f"unknown distribution {name!r}; expected one of {', '.join(_KINDS)}")
+        raise ValueError(f"unknown distribution {short(name)}; expected one of {', '.join(_KINDS)}")
     dist, low = kind.parse(params)
     if nonneg and low < 0:
         if name == "normal":

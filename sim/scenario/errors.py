@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+MAX_MESSAGE_CHARS = 300
+"""Longest message of one problem (a longer one is cut)."""
+MAX_PATH_CHARS = 120
+"""Longest key path shown."""
+MAX_PROBLEMS_SHOWN = 50
+"""Most problems listed in one error (the rest are counted)."""
 
 
 @dataclass(frozen=True)
@@ -29,8 +37,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.mark}: {where}{self.message}"
+        where = f"{_cut(self.path, MAX_PATH_CHARS)}: " if self.path else ""
+        return f"{self.mark}: {where}{_cut(self.message, MAX_MESSAGE_CHARS)}"
 
 
 class ScenarioError(Exception):
@@ -43,10 +51,33 @@ class ScenarioError(Exception):
         self.problems = sorted(
             set(problems), key=lambda p: (p.mark.file, p.mark.line, p.mark.col, p.path)
         )
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"... and {len(self.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        super().__init__("\n".join(lines))
 
 
 def did_you_mean(word: Any, choices: Iterable[Any], cutoff: float = 0.6) -> str:
     """``"; did you mean 'x'?"`` for the closest of ``choices`` to ``word``, or ``""``."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    text = str(word)[:200]  # difflib is quadratic in the lengths
+    close = difflib.get_close_matches(text, [str(c)[:200] for c in choices], n=1, cutoff=cutoff)
+    return f"; did you mean {short(close[0])}?" if close else ""
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxtuple = 2, 4, 4, 4
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = 40, 40, 40
+
+
+def short(value: Any, limit: int = 48) -> str:
+    """A value written by a user, for an error message: its repr, bounded in size whatever
+    the value (an alias-expanded structure is not walked in full), non-printable characters
+    escaped, at most ``limit`` characters."""
+    text = _REPR.repr(value)
+    if not text.isprintable():
+        text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.checks import cross_check
-from sim.scenario.errors import Problem, ScenarioError, did_you_mean
+from sim.scenario.errors import Mark, Problem, ScenarioError, did_you_mean, short
 from sim.scenario.model import Scenario
 from sim.scenario.yamlsource import (
     LDict,
@@ -28,6 +29,7 @@ from sim.scenario.yamlsource import (
     load_chain,
     locate,
     parse_yaml,
+    read_bytes,
 )
 
 __all__ = ["ScenarioSource", "load_scenario", "parse_scenario", "read_source", "scenario_digest"]
@@ -64,33 +66,39 @@ class ScenarioSource:
 def read_source(path: str | Path) -> ScenarioSource:
     """Read and merge a scenario file and its ``extends`` chain (ScenarioError if unusable)."""
     data, chain = _load_chain_cached(Path(path))
-    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    try:
+        sha = hashlib.sha256(read_bytes(Path(path))).hexdigest()
+    except ValueError as exc:  # changed since it was read a moment ago
+        raise ScenarioError([Problem(Mark(str(path), 1, 1), "", str(exc))]) from None
     return ScenarioSource(data, tuple(str(p) for p in chain), sha)
 
+
+_TOP_KEYS = frozenset(Scenario.model_fields)
+"""Keys a scenario file may have at its top level."""
 
 _CHAINS: dict[Path, tuple[list[tuple[Path, bytes]], LDict, list[Path]]] = {}
 
 
 def _digest(p: Path) -> bytes:
-    return hashlib.sha256(p.read_bytes()).digest()
+    return hashlib.sha256(read_bytes(p)).digest()
 
 
 def _load_chain_cached(path: Path) -> tuple[LDict, list[Path]]:
     """load_chain, parsed once per process while no file of the chain changes (sweeps and
     ensembles load one scenario many times with different overrides). The parsed data is
     never mutated: callers copy before applying overrides."""
-    key = path.resolve()
+    key = Path(os.path.realpath(path)) if "\x00" not in str(path) else path
     hit = _CHAINS.get(key)
     if hit is not None:
         try:
             if all(_digest(p) == d for p, d in hit[0]):
                 return hit[1], hit[2]
-        except OSError:
+        except ValueError:  # a file of the chain is gone or changed kind: load afresh
             pass
-    data, chain = load_chain(path)
+    data, chain = load_chain(path, _TOP_KEYS)
     if len(_CHAINS) >= 64:  # keep the cache small: sweeps reuse one or two chains
         _CHAINS.clear()
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(ValueError):
         _CHAINS[key] = ([(p, _digest(p)) for p in chain], data, chain)
     return data, chain
 
@@ -99,8 +107,6 @@ def parse_scenario(text: str, label: str = "<string>", overrides: Sequence[str] 
     """Parse a scenario from YAML text (no ``extends``); errors are located in ``label``."""
     data = parse_yaml(text, label)
     if not isinstance(data, LDict):
-        from sim.scenario.errors import Mark
-
         raise ScenarioError([Problem(Mark(label, 1, 1), "", "a scenario must be a YAML mapping")])
     if "extends" in data:
         raise ScenarioError(
@@ -161,15 +167,14 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
         allowed = _allowed_keys(loc[:-1])
         key = str(loc[-1])
         hint = did_you_mean(key, allowed, cutoff=0.5)
-        return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
+        return f"unknown key {short(key)}{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind not in {"value_error", "assertion_error"} and "input" in err:
-        shown = repr(err["input"])
-        msg += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+        msg += f" (got {short(err['input'], 60)})"
     return msg
 
 

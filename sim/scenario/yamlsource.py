@@ -7,16 +7,43 @@ chain of ``extends`` files and overrides still points at the line that wrote it.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sim.scenario.errors import Mark, Problem, ScenarioError, did_you_mean
+from sim.scenario.errors import Mark, Problem, ScenarioError, did_you_mean, short
 
-__all__ = ["LDict", "LList", "apply_override", "describe_path", "load_chain", "locate"]
+__all__ = [
+    "MAX_EXTENDS",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_RESULT_BYTES",
+    "LDict",
+    "LList",
+    "UnreadableFile",
+    "apply_override",
+    "describe_path",
+    "load_chain",
+    "locate",
+    "read_bytes",
+    "read_file",
+]
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Largest scenario (or tolerance) file read, bytes: the shipped baseline is ~30 KB."""
+MAX_RESULT_BYTES = 1024 * 1024 * 1024
+"""Largest result file read back (summary.json, sweep.json, a CSV), bytes."""
+MAX_EXTENDS = 32
+"""Longest ``extends`` chain, files."""
+MAX_NODES = 200_000
+"""Most YAML nodes in one file, counting each alias as the nodes it stands for (the
+shipped baseline has ~3,000): rejects alias bombs before they are expanded."""
 
 
 class LDict(dict[Any, Any]):
@@ -99,7 +126,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise yaml.constructor.ConstructorError(
-            None, None, f"invalid date {node.value!r}: {exc}", node.start_mark
+            None, None, f"invalid date {short(node.value)}: {exc}", node.start_mark
         ) from None
 
 
@@ -108,12 +135,54 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of the document with every alias counted as the nodes it stands for, without
+    expanding anything (each node's size is computed once); stops past MAX_NODES."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        kids: list[yaml.Node] = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else list(node.value)
+        )
+        if children_done:
+            size = 1 + sum(sizes.get(id(k), 0) for k in kids)
+            sizes[id(node)] = size
+            if size > MAX_NODES:
+                return size
+            continue
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes.get(id(root), 0)
+
+
 def parse_yaml(text: str, label: str) -> Any:
-    """Parse YAML text into LDict/LList/scalars; syntax errors become a located problem."""
+    """Parse YAML text into LDict/LList/scalars; syntax errors become a located problem, and
+    so does a document of more than MAX_NODES nodes once its aliases are counted."""
     loader = _Loader(text)
     loader.file_label = label
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None and (size := _expanded_size(node)) > MAX_NODES:
+            mark = Mark(label, node.start_mark.line + 1, node.start_mark.column + 1)
+            raise ScenarioError(
+                [
+                    Problem(
+                        mark,
+                        "",
+                        f"too large: more than {MAX_NODES:,} YAML nodes once its aliases "
+                        f"are expanded ({size:,} so far); is an alias repeated in a loop?",
+                    )
+                ]
+            )
+        data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         mark = Mark(label, m.line + 1, m.column + 1) if m else Mark(label, 1, 1)
@@ -150,20 +219,100 @@ def _duplicates(node: Any, path: tuple[Any, ...], root: Any, seen: set[int]) -> 
             yield from _duplicates(value, (*path, i), root, seen)
 
 
-def _read_mapping(path: Path, label: str, via: Mark | None) -> LDict:
-    key = "extends" if via else ""
-    except_where = via or Mark(label, 1, 1)
+class UnreadableFile(ValueError):
+    """A file that cannot be read as asked; ``str()`` is ``REASON: PATH``."""
+
+    def __init__(self, reason: str, path: str) -> None:
+        super().__init__(f"{reason}: {path}")
+        self.reason = reason
+        self.path = path
+        """The path, printable (escaped) and at most 200 characters."""
+
+
+def read_bytes(path: Path, what: str = "scenario file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises :class:`UnreadableFile` (a ValueError, one line ``REASON: PATH``): missing, not
+    a regular file (a folder, a FIFO, a device), too large, unreadable, or a path that
+    cannot name a file (a NUL byte, a symlink loop). Never blocks, never reads more than
+    the cap."""
+    name = _shown_path(path)
+    if "\x00" in str(path):
+        raise UnreadableFile("not a usable file name (it holds a NUL byte)", name)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError([Problem(except_where, key, f"file not found: {path}")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(except_where, key, f"cannot read {path}: {exc}")]) from None
-    data = parse_yaml(text, label)
+        raise UnreadableFile("file not found", name) from None
+    except OSError as exc:
+        reason = "a symlink loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise UnreadableFile(f"cannot open the {what} ({reason})", name) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise UnreadableFile(f"{kind}, but a {what} must be a regular file", name)
+    if info.st_size > limit:
+        raise UnreadableFile(
+            f"{info.st_size:,} bytes, more than the {limit:,} a {what} may have", name
+        )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:  # non-blocking: the file may have been swapped for a FIFO since the check
+        with os.fdopen(os.open(path, flags), "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the {what} ({exc.strerror or exc})", name) from None
+    if len(data) > limit:
+        raise UnreadableFile(f"more than the {limit:,} bytes a {what} may have", name)
+    return data
+
+
+def read_file(path: Path, what: str = "scenario file", limit: int = MAX_FILE_BYTES) -> str:
+    """:func:`read_bytes` as UTF-8 text (a BOM is dropped); ValueError if it is not."""
+    data = read_bytes(path, what, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 text (byte {exc.start + 1})", _shown_path(path)) from None
+
+
+def _shown_path(path: Path) -> str:
+    """A path for a message: printable, escaped where it is not, at most 200 characters."""
+    text = str(path).encode("unicode_escape", "backslashreplace").decode("ascii")
+    return text if len(text) <= 200 else text[:100] + "…" + text[-99:]
+
+
+def _read_mapping(
+    path: Path, label: str, via: Mark | None, top_keys: Collection[str] = ()
+) -> LDict:
+    key = "extends" if via else ""
+    except_where = via or Mark(_shown_path(Path(label)), 1, 1)
+    try:
+        text = read_file(path)
+    except ValueError as exc:
+        raise ScenarioError([Problem(except_where, key, str(exc))]) from None
+    try:
+        data = parse_yaml(text, label)
+    except ScenarioError:
+        if via is None:
+            raise
+        # a file reached through extends that is not even YAML: say so, quote nothing
+        where = Mark(_shown_path(Path(label)), 1, 1)
+        raise ScenarioError([Problem(where, "", "not a scenario file (not valid YAML)")]) from None
     if not isinstance(data, LDict):
         kind = "empty" if data is None else _kind(data)
         raise ScenarioError(
             [Problem(Mark(label, 1, 1), "", f"a scenario must be a YAML mapping, this is {kind}")]
+        )
+    if top_keys and not any(isinstance(k, str) and k in top_keys for k in data):
+        # quote none of its keys or values: it may be any readable file (/etc/shadow)
+        expected = ", ".join(sorted(top_keys)[:8])
+        raise ScenarioError(
+            [
+                Problem(
+                    Mark(_shown_path(Path(label)), 1, 1),
+                    "",
+                    f"not a scenario file: none of its top-level keys is a scenario key "
+                    f"(expected some of {expected}, ...)",
+                )
+            ]
         )
     return data
 
@@ -178,25 +327,33 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def load_chain(path: Path) -> tuple[LDict, list[Path]]:
+def load_chain(path: Path, top_keys: Collection[str] = ()) -> tuple[LDict, list[Path]]:
     """Load ``path`` and every file it ``extends`` (relative to itself), merged child-over-base.
 
-    Returns the merged mapping and the chain of files, the given one first.
+    Returns the merged mapping and the chain of files, the given one first. With
+    ``top_keys``, a file none of whose top-level keys is one of them is refused as "not a
+    scenario file" without quoting any of its content.
     """
     chain: list[Path] = []
     problems: list[Problem] = []
-    data = _load_one(path, str(path), None, chain, problems)
+    data = _load_one(path, str(path), None, chain, problems, top_keys)
     if problems:
         raise ScenarioError(problems)
     return data, chain
 
 
 def _load_one(
-    path: Path, label: str, via: Mark | None, chain: list[Path], problems: list[Problem]
+    path: Path,
+    label: str,
+    via: Mark | None,
+    chain: list[Path],
+    problems: list[Problem],
+    top_keys: Collection[str] = (),
 ) -> LDict:
-    resolved = path.resolve()
-    chain.append(resolved)
-    data = _read_mapping(path, label, via)
+    data = _read_mapping(
+        path, label, via, top_keys
+    )  # checks the path first: resolving is safe then
+    chain.append(Path(os.path.realpath(path)))
     if "extends" not in data:
         return data
     ext = data.pop("extends")
@@ -205,11 +362,16 @@ def _load_one(
         problems.append(Problem(ext_mark, "extends", "expected the path of a scenario file"))
         return data
     base_path = path.parent / ext
-    if base_path.resolve() in chain:
-        cycle = " -> ".join(p.name for p in [*chain, base_path.resolve()])
+    if "\x00" not in ext and Path(os.path.realpath(base_path)) in chain:
+        cycle = " -> ".join(p.name for p in [*chain, Path(os.path.realpath(base_path))])
         problems.append(Problem(ext_mark, "extends", f"extends cycle: {cycle}"))
         return data
-    base = _load_one(base_path, str(base_path), ext_mark, chain, problems)
+    if len(chain) >= MAX_EXTENDS:
+        problems.append(
+            Problem(ext_mark, "extends", f"extends chain longer than {MAX_EXTENDS} files")
+        )
+        return data
+    base = _load_one(base_path, str(base_path), ext_mark, chain, problems, top_keys)
     merged: LDict = merge(base, data, (), problems)
     return merged
 
@@ -268,7 +430,7 @@ def merge(base: Any, over: Any, path: tuple[Any, ...], problems: list[Problem]) 
 
 
 def _no_item(item: dict[Any, Any], index: dict[Any, int]) -> str:
-    return f"remove: nothing inherited has id {item['id']!r}{did_you_mean(item['id'], index)}"
+    return f"remove: nothing inherited has id {short(item['id'])}{did_you_mean(item['id'], index)}"
 
 
 def _match_segment(node: Any, segs: list[str]) -> tuple[Any, int] | None:
@@ -346,8 +508,8 @@ def _no_child(node: Any, segs: list[str]) -> str:
         ids = [str(i.get("id")) for i in node if isinstance(i, dict) and "id" in i]
         hint = did_you_mean(segs[0], ids)
         known = f" (ids: {', '.join(ids)})" if ids else f" (indexes 0..{len(node) - 1})"
-        return f"no item {segs[0]!r}{hint}{known}"
-    return f"cannot go into {segs[0]!r}: the value here is not a mapping or a list"
+        return f"no item {short(segs[0])}{hint}{known}"
+    return f"cannot go into {short(segs[0])}: the value here is not a mapping or a list"
 
 
 def _relabel(value: Any, mark: Mark) -> None:

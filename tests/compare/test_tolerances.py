@@ -163,4 +163,4 @@ def test_load_tolerances_yaml_error_is_located(tmp_path: Path) -> None:
 def test_load_tolerances_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CompareError) as info:
         load_tolerances(tmp_path / "none.yaml")
-    assert str(info.value) == f"{tmp_path / 'none.yaml'}: tolerance file not found"
+    assert str(info.value) == f"{tmp_path / 'none.yaml'}: file not found"

@@ -258,7 +258,10 @@ def test_load_run_round_trips_a_result_folder(tmp_path: Path, uncrewed, result) 
             "summary.json:1:14: not valid",
         ),
         (lambda d: (d / "summary.json").write_text("[1]"), "expected a JSON object"),
-        (lambda d: (d / "summary.json").write_bytes(b"\xff\xfe"), "summary.json: unreadable"),
+        (
+            lambda d: (d / "summary.json").write_bytes(b"\xff\xfe"),
+            "summary.json: not UTF-8 text (byte 1)",
+        ),
         (lambda d: (d / "timeseries.csv").unlink(), "timeseries.csv: missing"),
         (lambda d: (d / "timeseries.csv").write_text("date,day\n"), "missing column(s) crew_RS"),
         (lambda d: (d / "events.csv").write_text("day,kind\n"), "missing column(s) date"),

@@ -102,12 +102,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("name: caf\xe9\n".encode("latin-1"))
     p = only_problem(path)
-    check(p, path, (1, 1), "", f"cannot read {path}", "utf-8")
+    check(p, path, (1, 1), "", f"not UTF-8 text (byte 10): {path}")
 
 
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     p = only_problem(tmp_path)
-    check(p, tmp_path, (1, 1), "", f"cannot read {tmp_path}")
+    check(
+        p, tmp_path, (1, 1), "", f"a folder, but a scenario file must be a regular file: {tmp_path}"
+    )
 
 
 def test_parse_scenario_refuses_extends() -> None:
