@@ -24,6 +24,7 @@ from sim.engine.plan import plan_of
 from sim.engine.record import EventLog, OutageRecord, RawEvent, RunRecord, StoreStats
 from sim.engine.rng import Streams
 from sim.engine.stores import Store
+from sim.scenario.dists import draw
 from sim.scenario.model import SEGMENTS, Scenario
 
 __all__ = ["Engine", "run"]
@@ -91,7 +92,7 @@ class Engine:
     def _setup(self) -> None:
         plan = plan_of(self.sc)
         for pad_id, j, start, dist, ready in plan.outages:
-            repair = dist.sample(self.streams.uniform(f"repair/{pad_id}/{j}"))
+            repair = draw(dist, self.streams.uniform(f"repair/{pad_id}/{j}"))
             self.outages[pad_id].append((start, repair))
             self.pads[pad_id].block(start, start + repair + ready)
             self._start(self._outage(pad_id, start, repair))
@@ -387,7 +388,7 @@ class Engine:
         assert self.sc.uncertainty is not None
         slips = self.sc.uncertainty.slip_days
         dist = slips.get(c.id) or slips.get(c.vtype.id)
-        return 0.0 if dist is None else dist.sample(self.streams.uniform(f"slip/{c.id}"))
+        return 0.0 if dist is None else draw(dist, self.streams.uniform(f"slip/{c.id}"))
 
     def _p_fail(self, c: Craft) -> float:
         assert self.sc.uncertainty is not None
@@ -401,7 +402,7 @@ class Engine:
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is None:
             return 0.0
-        return fam.stand_down_days.sample(self.streams.uniform(f"standdown/{c.id}"))
+        return draw(fam.stand_down_days, self.streams.uniform(f"standdown/{c.id}"))
 
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each entry below the reserve or to zero at

@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.scenario.dists import Dist
 from sim.scenario.errors import did_you_mean, short
-from sim.scenario.model import Scenario
+from sim.scenario.model import MAX_HORIZON_DAYS, Scenario
 
 __all__ = ["cross_check"]
 
@@ -61,10 +61,18 @@ def _check_ids(sc: Scenario) -> Iterator[Found]:
 def _check_time(sc: Scenario) -> Iterator[Found]:
     if sc.horizon <= sc.epoch:
         yield ("horizon",), f"horizon {sc.horizon} must be after epoch {sc.epoch}"
+    elif sc.horizon_days > MAX_HORIZON_DAYS:
+        yield (
+            ("horizon",),
+            (
+                f"horizon {sc.horizon} is {sc.horizon_days:,.0f} days after epoch; a run may "
+                f"last at most {MAX_HORIZON_DAYS:,.0f} days (100 years)"
+            ),
+        )
 
 
 def _in_window(sc: Scenario, when: Any, loc: tuple[Any, ...]) -> Iterator[Found]:
-    if sc.horizon <= sc.epoch:
+    if sc.horizon <= sc.epoch or sc.horizon_days > MAX_HORIZON_DAYS:
         return  # reported once by _check_time
     t = sc.days(when)
     if t < 0 or t > sc.horizon_days:

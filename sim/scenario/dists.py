@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sim.scenario.errors import short
 
 __all__ = [
+    "MAX_DAYS",
     "Choice",
     "Dist",
     "Fixed",
@@ -24,21 +25,34 @@ __all__ = [
     "Triangular",
     "Uniform",
     "dist_json_schema",
+    "draw",
     "parse_dist",
 ]
+
+MAX_DAYS = 36_525.0
+"""Longest duration a scenario may state or a distribution may draw, days (100 years):
+bounds every number that reaches the engine."""
+MAX_SIGMA = 5.0
+"""Largest log-space spread of a lognormal."""
 
 _STD_NORMAL = NormalDist()
 
 
 def _finite(x: Any, what: str) -> float:
+    """``x`` as a float within +-MAX_DAYS; ValueError naming ``what`` otherwise."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise ValueError(f"{what} must be a number, got {short(x)}")
     try:
         value = float(x)
     except OverflowError:
-        raise ValueError(f"{what} must be finite, got a {len(str(x))}-digit number") from None
+        raise ValueError(
+            f"{what} must be finite and within {MAX_DAYS:,.0f} days, got a number of "
+            f"{int(x).bit_length()} bits"
+        ) from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {short(x)}")
+    if abs(value) > MAX_DAYS:
+        raise ValueError(f"{what} must be within {MAX_DAYS:,.0f} days (100 years), got {value:g}")
     return value
 
 
@@ -253,8 +267,8 @@ def _uniform(params: Any) -> tuple[Dist, float]:
 )
 def _lognormal(params: Any) -> tuple[Dist, float]:
     p = _params(params, "lognormal", {"median", "sigma"}, set())
-    if p["median"] <= 0 or p["sigma"] < 0:
-        raise ValueError("lognormal needs median > 0 and sigma >= 0")
+    if p["median"] <= 0 or not 0 <= p["sigma"] <= MAX_SIGMA:
+        raise ValueError(f"lognormal needs median > 0 and sigma >= 0 (at most {MAX_SIGMA:g})")
     return LogNormal(p["median"], p["sigma"]), 0.0
 
 
@@ -342,12 +356,19 @@ def parse_dist(raw: Any, *, nonneg: bool = True) -> Dist:
     return dist
 
 
+def draw(dist: Dist, u: float) -> float:
+    """A value of ``dist`` at quantile ``u``, capped at MAX_DAYS (a lognormal's far tail
+    could otherwise reach any size)."""
+    value = dist.sample(u)
+    return value if value <= MAX_DAYS else MAX_DAYS
+
+
 def dist_json_schema() -> dict[str, Any]:
     """JSON Schema of an uncertain non-negative number (days)."""
     return {
         "description": "days: a number or a distribution",
         "oneOf": [
-            {"type": "number", "minimum": 0},
+            {"type": "number", "minimum": 0, "maximum": MAX_DAYS},
             *(_obj({name: kind.schema}, [name]) for name, kind in _KINDS.items()),
         ],
     }

@@ -170,12 +170,31 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
         return f"unknown key {short(key)}{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"
+    if kind == "less_than_equal" and "ctx" in err:  # the bounds that keep numbers sane
+        bound = err["ctx"].get("le")
+        shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:,g}"
+        return f"must be at most {shown}{_unit(loc)} (got {short(err.get('input'), 40)})"
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind not in {"value_error", "assertion_error"} and "input" in err:
         msg += f" (got {short(err['input'], 60)})"
     return msg
+
+
+def _unit(loc: tuple[Any, ...]) -> str:
+    """The unit of the value at ``loc``, from its key's name (`` days``, `` kg``, ...)."""
+    keys = [k for k in loc if isinstance(k, str)]
+    key = keys[-1] if keys else ""
+    if key.endswith("days") or key == "days":
+        return " days"
+    if key in ("per_crew_day",):
+        return " kg per person per day"
+    if key == "fixed_per_day":
+        return " kg per day"
+    if key.endswith("kg") or "cargo" in keys:
+        return " kg"
+    return ""
 
 
 def _unwrap(tp: Any) -> list[Any]:

@@ -21,9 +21,12 @@ from pydantic import (
     model_validator,
 )
 
-from sim.scenario.dists import Dist, dist_json_schema, parse_dist
+from sim.scenario.dists import MAX_DAYS, Dist, dist_json_schema, parse_dist
 
 __all__ = [
+    "MAX_DAYS",
+    "MAX_HORIZON_DAYS",
+    "MAX_KG",
     "SEGMENTS",
     "Consumable",
     "DockedVehicle",
@@ -41,13 +44,20 @@ __all__ = [
     "VehicleType",
 ]
 
+MAX_KG = 1e7
+"""Largest mass or daily use, kg (10,000 t: the whole station is about 450 t)."""
+MAX_HORIZON_DAYS = MAX_DAYS
+"""Longest run, days from epoch to horizon."""
+
 Segment = Literal["RS", "USOS"]
 """Station segment: Russian (RS) or US Orbital Segment (USOS)."""
 SEGMENTS: tuple[Segment, ...] = get_args(Segment)
 """Every segment, in the order outputs list them."""
 
-Days = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Kg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Days = Annotated[float, Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)]
+"""A duration, days: finite, from 0 to MAX_DAYS."""
+Kg = Annotated[float, Field(ge=0, le=MAX_KG, allow_inf_nan=False)]
+"""A mass (or a use per day), kg: finite, from 0 to MAX_KG."""
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 People = Annotated[int, Field(ge=0, le=20)]
 Id = Annotated[str, Field(min_length=1, max_length=80)]
@@ -190,7 +200,7 @@ class VehicleType(_Cited):
     role: Literal["crew", "cargo"]
     seats: People = 0
     transit_days: Days = 2.0
-    docked_life_days: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    docked_life_days: Annotated[float, Field(gt=0, le=MAX_DAYS, allow_inf_nan=False)]
     stay_days: Days | None = Field(None, description="default stay when a flight gives none")
     min_stay_days: Days | None = Field(
         None,
@@ -267,7 +277,7 @@ class Scenario(_Cited):
     description: str = ""
     epoch: Day
     horizon: Day
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 0
     rules: Rules = Field(default_factory=Rules)
     station: Station
     pads: list[Pad]

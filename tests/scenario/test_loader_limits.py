@@ -153,3 +153,34 @@ def test_the_loader_does_not_leak_the_content_of_a_non_scenario_file(
     err = _fails_cleanly(cli, _variant(tmp_path, "secret.conf"))
     assert "hunter2" not in err and "sk-THE-SECRET" not in err and "daemon" not in err
     assert "secret.conf" in err and "not a scenario file" in err
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("pads.baikonur-31.outages.0.repair_days={triangular: [0, 1.7e+308, 1.7e+308]}",
+         "triangular parameter must be within 36,525 days"),
+        ("pads.baikonur-31.outages.0.repair_days=1000000000", "value must be within 36,525 days"),
+        ("station.consumables.food.per_crew_day=1.0e+308", "must be at most 1e+07 kg per person"),
+        ("vehicles.progress-ms.cargo.food=1e+12", "must be at most 1e+07 kg"),
+        ("horizon=9999-12-31", "a run may last at most 36,525 days"),
+        ("seed=99999999999999999999999", "must be at most 18,446,744,073,709,551,615"),
+        ("pads.baikonur-31.outages.0.repair_days={lognormal: {median: 30, sigma: 9}}",
+         "sigma >= 0 (at most 5)"),
+        ("pads.baikonur-31.outages.0.repair_days=" + "9" * 500, "finite and within 36,525 days"),
+    ],
+)  # fmt: skip
+def test_absurd_numbers_are_refused_with_their_bound_and_unit(
+    cli: Cli, override: str, fragment: str
+) -> None:
+    err = _fails_cleanly(cli, BASELINE, "--set", override)
+    assert fragment in err
+
+
+def test_a_lognormal_tail_is_capped_at_the_longest_duration() -> None:
+    from sim.scenario.dists import MAX_DAYS, LogNormal, draw
+
+    heavy = LogNormal(median=30.0, sigma=5.0)
+    assert heavy.sample(1 - 1e-12) > MAX_DAYS  # e^(5 x 7) x 30: far beyond a century
+    assert draw(heavy, 1 - 1e-12) == MAX_DAYS
+    assert draw(heavy, 0.5) == pytest.approx(30.0)
