@@ -18,7 +18,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, err, out
 from sim.experiments.executors import KINDS, make_executor
-from sim.experiments.montecarlo import MonteCarloResult, montecarlo
+from sim.experiments.montecarlo import MAX_REPLICATIONS, MonteCarloResult, montecarlo
 from sim.experiments.paired import folder_name, grid_scenarios, labelled, paired, write_paired
 from sim.experiments.precision import ci_width, until_ci
 from sim.experiments.report import paired_table, precision_line, single_table
@@ -99,10 +99,12 @@ def register(sub: Any) -> None:
 def handle(args: argparse.Namespace) -> ExitCode:
     quantiles = parse_quantiles(args.quantiles)
     until = _parse_until(args.until_ci)
-    for name in ("n", "workers", "batch", "max_n"):
+    for name, most in (("n", MAX_REPLICATIONS), ("workers", 1024), ("batch", MAX_REPLICATIONS),
+                       ("max_n", MAX_REPLICATIONS)):  # fmt: skip
         value = getattr(args, name)
-        if value is not None and value < 1:
-            raise UserError(f"--{name.replace('_', '-')} must be at least 1 (got {value})")
+        if value is not None and not 1 <= value <= most:
+            flag = f"-{name}" if name == "n" else f"--{name.replace('_', '-')}"
+            raise UserError(f"{flag} must be from 1 to {most:,} (got {value:,})")
     kind = args.executor or ("dask" if args.scheduler else "local")
     if args.scheduler and kind != "dask":
         raise UserError("--scheduler needs --executor dask")

@@ -27,6 +27,7 @@ from sim.compare.report import (
     value_kind,
 )
 from sim.compare.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
+from sim.scenario.errors import short
 from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 
 __all__ = [
@@ -48,6 +49,10 @@ __all__ = [
     "run_row",
     "side_from_json",
 ]
+
+MAX_NUMBER = 1e300
+"""Largest magnitude of an integer metric that is compared (floats are at most ~1.8e308
+anyway); a larger one is an unusable input, not a change."""
 
 VOLATILE = ("version", "scenario_file", "scenario_file_sha256")
 """Summary fields that a baseline leaves out: they change without the results changing."""
@@ -127,7 +132,9 @@ def _metrics(metrics: Any, where: str) -> dict[str, Any]:
         raise CompareError(f"{where}: `metrics` must be a JSON object of scalars")
     for key, value in metrics.items():
         if isinstance(value, (dict, list)):
-            raise CompareError(f"{where}: metric {key!r} is not a scalar")
+            raise CompareError(f"{where}: metric {short(key)} is not a scalar")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            raise CompareError(f"{where}: metric {short(key)} is a number too large to compare")
     return metrics
 
 

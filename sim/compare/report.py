@@ -97,10 +97,12 @@ class CompareReport:
     def combine(cls, reports: Iterable[CompareReport]) -> CompareReport:
         """One report from several (e.g. one per scenario)."""
         out = cls()
+        cases: dict[str, None] = {}
         for r in reports:
             out.rows += r.rows
-            out.cases += [c for c in r.cases if c not in out.cases]
+            cases.update(dict.fromkeys(r.cases))
             out.ignored += r.ignored
+        out.cases = list(cases)
         return out
 
     @property
@@ -116,13 +118,14 @@ class CompareReport:
     def sorted_rows(self, show_same: bool = False) -> list[Row]:
         """Rows by severity: failing, then within tolerance, then extra (then same)."""
         rows = [r for r in self.rows if show_same or r.verdict != "same"]
+        order = {c: i for i, c in enumerate(self.cases)}
         return sorted(
             rows,
             key=lambda r: (
                 0 if r.failed else _RANK[r.verdict],
                 -r.rel,
                 -abs(r.delta) if r.delta is not None else -_INF,
-                self.cases.index(r.case) if r.case in self.cases else 0,
+                order.get(r.case, 0),
                 r.key,
             ),
         )
@@ -203,11 +206,11 @@ class CompareReport:
         old/new/delta of each failing metric."""
         root = ET.Element("testsuites", name=name)
         total = failed = 0
+        by_case: dict[str, dict[str, list[Row]]] = {c: {} for c in self.cases}
+        for r in self.rows:  # one pass: linear in the number of rows
+            by_case.setdefault(r.case, {}).setdefault(r.group, []).append(r)
         for case in self.cases:
-            groups: dict[str, list[Row]] = {}
-            for r in self.rows:
-                if r.case == case:
-                    groups.setdefault(r.group, []).append(r)
+            groups = by_case[case]
             suite = ET.SubElement(root, "testsuite", name=_xml(case))
             n_bad = 0
             for group, rows in groups.items():

@@ -43,8 +43,10 @@ from sim.results import write_atomically
 from sim.scenario.loader import scenario_digest
 from sim.scenario.model import Scenario
 
-__all__ = ["MonteCarloResult", "extend", "montecarlo", "replication_seed"]
+__all__ = ["MAX_REPLICATIONS", "MonteCarloResult", "extend", "montecarlo", "replication_seed"]
 
+MAX_REPLICATIONS = 1_000_000
+"""Most replications of one ensemble (each keeps ~9 KB of metrics and fans in memory)."""
 GRID_STEP_DAYS = 7.0
 """Days between two samples of the days-of-supply fans."""
 
@@ -212,8 +214,10 @@ def montecarlo(
     """Run replications ``start .. start+n-1`` of ``scenario`` on ``executor`` (default:
     in this process). ``seed`` is the ensemble seed (default the scenario's); give two
     scenarios the same one to pair them."""
-    if n < 0:
-        raise ValueError(f"the number of replications must be >= 0, got {n}")
+    if not 0 <= n <= MAX_REPLICATIONS:
+        raise ValueError(
+            f"the number of replications must be from 0 to {MAX_REPLICATIONS:,}, got {n:,}"
+        )
     base = scenario.seed if seed is None else int(seed)
     ex = executor if executor is not None else SerialExecutor()
     reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]

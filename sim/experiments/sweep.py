@@ -21,6 +21,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from sim.results import Metric, from_record, write_atomically
 from sim.results.folders import csv_value
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import ScenarioSource, read_source, scenario_digest
-from sim.scenario.specs import Value, override, relabel, run_key, value_text
+from sim.scenario.specs import MAX_POINTS, Value, override, relabel, run_key, value_text
 
 __all__ = ["SweepResult", "SweepRun", "sweep"]
 
@@ -195,6 +196,9 @@ def sweep(
     with the first values before anything runs.
     """
     grid_params = _normalise(params)
+    size = math.prod(len(v) for _, v in grid_params)
+    if size > MAX_POINTS:
+        raise ValueError(f"the grid has {size:,} points; a sweep may have at most {MAX_POINTS:,}")
     source = read_source(scenario)
     sets = tuple(overrides)
     base = source.build(sets)
