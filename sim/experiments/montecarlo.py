@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from sim.experiments.stats import (
 )
 from sim.results import metrics as mk
 from sim.results import write_atomically
-from sim.scenario.loader import scenario_digest
+from sim.scenario.loader import load_scenario, scenario_digest
 from sim.scenario.model import Scenario
 
 __all__ = ["MAX_REPLICATIONS", "MonteCarloResult", "extend", "montecarlo", "replication_seed"]
@@ -201,7 +202,7 @@ class MonteCarloResult:
 
 
 def montecarlo(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     n: int,
     executor: Executor | None = None,
     *,
@@ -211,9 +212,11 @@ def montecarlo(
     chunk_size: int | None = None,
     grid_step_days: float = GRID_STEP_DAYS,
 ) -> MonteCarloResult:
-    """Run replications ``start .. start+n-1`` of ``scenario`` on ``executor`` (default:
-    in this process). ``seed`` is the ensemble seed (default the scenario's); give two
-    scenarios the same one to pair them."""
+    """Run replications ``start .. start+n-1`` of ``scenario`` (a Scenario, or the path of
+    a scenario file) on ``executor`` (default: in this process). ``seed`` is the ensemble
+    seed (default the scenario's); give two scenarios the same one to pair them."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(os.fspath(scenario))
     if not 0 <= n <= MAX_REPLICATIONS:
         raise ValueError(
             f"the number of replications must be from 0 to {MAX_REPLICATIONS:,}, got {n:,}"

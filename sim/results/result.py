@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from sim.engine import EventLog, RunRecord, gc_paused
 from sim.engine import run as run_engine
 from sim.results import metrics as mk
 from sim.results.folders import write_atomically, write_csv
-from sim.scenario.loader import scenario_digest
+from sim.scenario.loader import load_scenario, scenario_digest
 from sim.scenario.model import Scenario
 
 __all__ = ["Result", "from_record", "simulate"]
@@ -94,8 +95,11 @@ class Result:
         )
 
 
-def simulate(scenario: Scenario, seed: int | None = None) -> Result:
-    """Run ``scenario`` (with ``seed``, default the scenario's own) and collect its results."""
+def simulate(scenario: Scenario | str | os.PathLike[str], seed: int | None = None) -> Result:
+    """Run ``scenario`` (a Scenario, or the path of a scenario file) with ``seed`` (default
+    the scenario's own) and collect its results. A bad file raises ScenarioError."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(os.fspath(scenario))
     with gc_paused():
         return from_record(run_engine(scenario, seed))
 

@@ -67,3 +67,22 @@ def test_min_on_board_counts_a_held_dip() -> None:
     m = sim.simulate(build(data)).metrics
     assert (m["crew.min_on_board"], m["crew.station_uncrewed_days"]) == (0, 1.0)
     assert m["crew.person_days"] == 3 * 100 + 3 * 99
+
+
+def test_simulate_and_montecarlo_take_a_path_or_a_scenario(tmp_path) -> None:
+    from conftest import ROOT
+
+    path = ROOT / "scenarios" / "baseline-uncertain.yaml"
+    sc = sim.load_scenario(path)
+    assert sim.simulate(str(path)).metrics == sim.simulate(sc).metrics
+    assert sim.simulate(path, seed=5).metrics == sim.simulate(sc, seed=5).metrics
+    a, b = sim.montecarlo(str(path), 20), sim.montecarlo(sc, 20)
+    assert a.csv_text() == b.csv_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    import pytest
+
+    with pytest.raises(sim.ScenarioError):
+        sim.simulate(bad)
+    with pytest.raises(sim.ScenarioError):
+        sim.montecarlo(bad, 3)
