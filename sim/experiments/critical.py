@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -19,8 +20,9 @@ from sim.results import metrics as mk
 from sim.results.result import Result, simulate
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_source
-from sim.scenario.model import SEGMENTS
+from sim.scenario.model import SEGMENTS, Scenario
 from sim.scenario.specs import override, relabel
+from sim.scenario.yamlsource import value_at
 
 __all__ = [
     "Breach",
@@ -162,6 +164,27 @@ class CriticalResult:
         }
 
 
+def _check_numeric(sc: Scenario, param: str) -> None:
+    """ValueError unless ``param`` names a number (or a distribution, or an unset number)
+    of ``sc``: bisection needs a numeric parameter."""
+    found, value = value_at(sc.model_dump(), param)
+    if not found:
+        return  # a key not written: the first evaluation reports the path if it is wrong
+    if isinstance(value, (bool, str, list, date)) or (isinstance(value, dict) and len(value) != 1):
+        kind = (
+            "a date" if isinstance(value, date) else
+            "text" if isinstance(value, str) else
+            "true/false" if isinstance(value, bool) else
+            "a list" if isinstance(value, list) else "a mapping"
+        )  # fmt: skip
+        hint = " (to vary a date, use sweep --values 2026-05-01,2026-06-01)" * isinstance(
+            value, date
+        )
+        raise ValueError(
+            f"critical needs a numeric parameter (days, kg, a count); {param} is {kind}{hint}"
+        )
+
+
 def critical(
     scenario: str | Path,
     param: str,
@@ -188,6 +211,7 @@ def critical(
     source = read_source(scenario)
     sets = tuple(overrides)
     base = source.build(sets)
+    _check_numeric(base, param)
     run_seed = base.seed if seed is None else seed
     memo: dict[int, list[Breach]] = {}
 

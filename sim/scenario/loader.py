@@ -151,8 +151,12 @@ def _schema_problems(data: LDict, exc: ValidationError) -> list[Problem]:
         message = _message(err, loc)
         key = (mark, found)
         if key in merged:
-            if message not in merged[key][1]:
-                merged[key][1].append(message)
+            known = merged[key][1]
+            if message.startswith(_A_DATE) and any(m.startswith(_A_DATE) for m in known):
+                # a date | date-time union fails twice: keep the one message saying both
+                merged[key] = (merged[key][0], [max([*known, message], key=len)])
+            elif message not in known:
+                known.append(message)
         else:
             merged[key] = (mark, [message])
     problems = []
@@ -170,6 +174,9 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
         return f"unknown key {short(key)}{hint} (allowed: {', '.join(allowed)})"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"
+    if kind in _DATE_ERRORS:
+        also = " or a UTC date-time like 2026-03-22T09:27:00Z" * kind.startswith("datetime")
+        return f"{_A_DATE}{also} (got {short(err.get('input'), 40)})"
     if kind == "less_than_equal" and "ctx" in err:  # the bounds that keep numbers sane
         bound = err["ctx"].get("le")
         shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:,g}"
@@ -180,6 +187,22 @@ def _message(err: Any, loc: tuple[Any, ...]) -> str:
     if kind not in {"value_error", "assertion_error"} and "input" in err:
         msg += f" (got {short(err['input'], 60)})"
     return msg
+
+
+_DATE_ERRORS = frozenset(
+    {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "datetime_type",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+        "datetime_object_invalid",
+    }
+)
+"""pydantic error types of a value that should have been a date or a date-time."""
+_A_DATE = "expected a date like 2026-03-22"
 
 
 def _unit(loc: tuple[Any, ...]) -> str:

@@ -126,7 +126,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise yaml.constructor.ConstructorError(
-            None, None, f"invalid date {short(node.value)}: {exc}", node.start_mark
+            None, None, f"not a real date: {short(node.value)} ({exc})", node.start_mark
         ) from None
 
 
@@ -187,7 +187,8 @@ def parse_yaml(text: str, label: str) -> Any:
         m = exc.problem_mark or exc.context_mark
         mark = Mark(label, m.line + 1, m.column + 1) if m else Mark(label, 1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError([Problem(mark, "", f"not valid YAML: {what}")]) from None
+        text = what if what.startswith("not a real date") else f"not valid YAML: {what}"
+        raise ScenarioError([Problem(mark, "", text)]) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError([Problem(Mark(label, 1, 1), "", f"not valid YAML: {exc}")]) from None
     except RecursionError:
@@ -501,6 +502,36 @@ def apply_override(data: LDict, text: str, ordinal: int) -> None:
                 node.item_marks[key] = mark
             return
         node = node[key]
+
+
+def value_at(data: Any, path: str) -> tuple[bool, Any]:
+    """(found, value) at the dotted ``path`` of ``data`` (mappings by key, list items by
+    ``id`` or index, as ``--set`` addresses them); works on plain dicts and lists too."""
+    segs = path.strip().split(".")
+    node = data
+    while segs:
+        step = _child(node, segs)
+        if step is None:
+            return False, None
+        node, used = step
+        segs = segs[used:]
+    return True, node
+
+
+def _child(node: Any, segs: list[str]) -> tuple[Any, int] | None:
+    for n in range(len(segs), 0, -1):
+        name = ".".join(segs[:n])
+        if isinstance(node, dict) and name in node:
+            return node[name], n
+        if isinstance(node, list):
+            for item in node:
+                if isinstance(item, dict) and str(item.get("id")) == name:
+                    return item, n
+    if isinstance(node, list) and re.fullmatch(r"-?[0-9]+", segs[0]):
+        i = int(segs[0])
+        if -len(node) <= i < len(node):
+            return node[i], 1
+    return None
 
 
 def _no_child(node: Any, segs: list[str]) -> str:

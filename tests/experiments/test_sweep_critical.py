@@ -321,3 +321,16 @@ def test_critical_cli_text_json_and_errors(capsys, write_scenario: WriteScenario
     assert "did you mean 'repair_days'" in err and "Traceback" not in err
     assert main(["critical", path, "--param", REPAIR, "--lo", "9", "--hi", "3"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("param", "kind"),
+    [("flights.CRS-35.launch", "is a date"), ("pads.baikonur-31.site", "is text")],
+)
+def test_critical_on_a_parameter_that_is_not_a_number_says_so(cli, param: str, kind: str) -> None:
+    from conftest import ROOT
+
+    code, _, err = cli("critical", ROOT / "scenarios" / "baseline.yaml", "--param", param)
+    assert code == 2
+    assert f"critical needs a numeric parameter (days, kg, a count); {param} {kind}" in err
+    assert "got the number 0" not in err

@@ -116,7 +116,13 @@ def test_missing_required_top_level_key(tmp_path: Path, write_scenario: WriteSce
             "station.consumables.food.reserve_days",
             "valid number",
         ),
-        ("epoch: 2026-01-01", "epoch: soon", "epoch:", "epoch", "valid date"),
+        (
+            "epoch: 2026-01-01",
+            "epoch: soon",
+            "epoch:",
+            "epoch",
+            "expected a date like 2026-03-22 (got 'soon')",
+        ),
         (
             "role: cargo",
             "role: tanker",

@@ -63,7 +63,9 @@ def test_second_yaml_document_is_refused(tmp_path: Path, write_scenario: WriteSc
 def test_impossible_date_is_located(tmp_path: Path, write_scenario: WriteScenario) -> None:
     text = edit("launch: 2026-05-01", "launch: 2026-02-30")
     p = only_problem(write_scenario(text))
-    check(p, tmp_path / "scenario.yaml", at(text, "2026-02-30"), "", "invalid date '2026-02-30'")
+    check(
+        p, tmp_path / "scenario.yaml", at(text, "2026-02-30"), "", "not a real date: '2026-02-30'"
+    )
 
 
 @pytest.mark.parametrize(
