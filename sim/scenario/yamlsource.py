@@ -189,8 +189,18 @@ def parse_yaml(text: str, label: str) -> Any:
         what = exc.problem or exc.context or "invalid YAML"
         text = what if what.startswith("not a real date") else f"not valid YAML: {what}"
         raise ScenarioError([Problem(mark, "", text)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by position
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char)
+        what = f"unacceptable character #x{code:04x} ({exc.reason})"
+        raise ScenarioError(
+            [Problem(Mark(label, line, col), "", f"not valid YAML: {what}")]
+        ) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise ScenarioError([Problem(Mark(label, 1, 1), "", f"not valid YAML: {exc}")]) from None
+        what = " ".join(str(exc).split())  # one line
+        raise ScenarioError([Problem(Mark(label, 1, 1), "", f"not valid YAML: {what}")]) from None
     except RecursionError:
         raise ScenarioError(
             [Problem(Mark(label, 1, 1), "", "not valid YAML: nested too deeply")]
