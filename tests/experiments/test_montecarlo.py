@@ -17,8 +17,8 @@ from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight, d
 import sim
 from sim.cli import main
 from sim.engine.rng import Streams
-from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
 from sim.experiments import MonteCarloResult, extend, montecarlo, paired, replication_seed
+from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
 
 UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
 SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}
