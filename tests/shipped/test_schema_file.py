@@ -12,6 +12,7 @@ from conftest import ROOT, Cli, as_an_editor_sees_it, shipped_scenarios
 from jsonschema import Draft202012Validator
 
 SCHEMA_FILE = ROOT / "schema" / "scenario.schema.json"
+MODELINE = "# yaml-language-server: $schema=../schema/scenario.schema.json"
 REGENERATE = "iss-sim schema -o schema/scenario.schema.json"
 
 
@@ -52,6 +53,13 @@ def test_shipped_scenario_passes_the_committed_schema(path: Path) -> None:
         for e in committed_validator().iter_errors(data)
     ]
     assert errors == []
+
+
+@pytest.mark.parametrize("path", shipped_scenarios(), ids=lambda p: p.stem)
+def test_shipped_scenario_points_its_editor_at_the_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == MODELINE
+    assert (path.parent / first.split("$schema=", 1)[1]).resolve() == SCHEMA_FILE.resolve()
 
 
 def test_a_variant_is_checked_by_the_partial_schema_and_a_full_file_by_the_full_one() -> None:
