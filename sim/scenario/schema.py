@@ -10,7 +10,8 @@ is two schemas chosen by ``if``/``then``/``else`` on the ``extends`` key:
 
   * a mapping merges key by key, so no key of it is required (``Partial<Name>``);
   * a list whose items have an ``id`` merges item by item: each item needs its ``id`` and
-    may be ``{id: X, remove: true}`` (``$defs/Removal``), which deletes the inherited item;
+    may be ``{id: X, remove: true}`` (``$defs/Removal``), which deletes the inherited item
+    (an item with an optional id, an outage, is complete when it has none);
   * any other list (e.g. outages without ids) replaces the base's, so its items must be
     complete: they keep the full schema.
 
@@ -155,10 +156,10 @@ class _Partial:
             merged: JSON = {**items, "$ref": self.ref(items["$ref"], by_id=True)}
         else:
             merged = self.by_id(items)
-        choices = [{"$ref": _REF + "Removal"}, merged]
         if "id" not in target.get("required", []):  # a list of items without ids replaces
-            choices.append(items)
-        return {"anyOf": choices}
+            merged = {"if": {"required": ["id"]}, "then": merged, "else": items}
+        # if/then/else rather than anyOf: an editor reports the one branch that applies
+        return {"if": {"required": ["remove"]}, "then": {"$ref": _REF + "Removal"}, "else": merged}
 
     def _id(self, schema: JSON) -> JSON:
         """The id's schema without ``null`` (an optional id is a string when given)."""
