@@ -138,6 +138,18 @@ def shipped_scenarios() -> list[Path]:
     return sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
+def as_an_editor_sees_it(node: Any) -> Any:
+    """YAML data (from yaml.safe_load) with its dates and date-times as ISO strings, as a
+    JSON Schema validator in an editor sees them."""
+    if isinstance(node, dict):
+        return {k: as_an_editor_sees_it(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [as_an_editor_sees_it(v) for v in node]
+    if isinstance(node, date):  # a datetime is a date too
+        return node.isoformat()
+    return node
+
+
 # -- scenario-language helpers: tests/data/minimal.yaml, edited, with exact locations ------
 
 MINIMAL_TEXT = (DATA / "minimal.yaml").read_text(encoding="utf-8")

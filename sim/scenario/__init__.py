@@ -4,8 +4,9 @@ Owns the typed model (:mod:`~sim.scenario.model`), uncertain numbers
 (:mod:`~sim.scenario.dists`), located YAML with ``extends`` merging and ``--set`` overrides
 (:mod:`~sim.scenario.yamlsource`), loading (:mod:`~sim.scenario.loader`), cross-reference
 checks (:mod:`~sim.scenario.checks`), the one error type for bad input
-(:mod:`~sim.scenario.errors`) and ``--param``/``--values`` specs
-(:mod:`~sim.scenario.specs`). It imports nothing else of the package: everything else
+(:mod:`~sim.scenario.errors`), ``--param``/``--values`` specs (:mod:`~sim.scenario.specs`)
+and the JSON Schema of scenario files as written, ``extends`` and all
+(:mod:`~sim.scenario.schema`). It imports nothing else of the package: everything else
 starts from a validated :class:`~sim.scenario.model.Scenario`.
 """
 

@@ -53,8 +53,11 @@ def test_cli_schema(cli: Cli) -> None:
     code, out, _ = cli("schema")
     assert code == 0
     schema = json.loads(out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == "urn:iss-logistics-sim:schema:scenario"
+    assert schema["else"] == {"$ref": "#/$defs/Scenario"}
     assert {"flights", "pads", "vehicles", "station", "epoch", "horizon"} <= set(
-        schema["properties"]
+        schema["$defs"]["Scenario"]["properties"]
     )
 
     def one_ofs(node: Any) -> Iterator[Any]:
