@@ -116,7 +116,7 @@ def _text_mutation(rng: random.Random, text: str) -> str | bytes:
         return text.replace("\n", "\r\n")
     if op == 4 and lines:
         i = rng.randrange(len(lines))
-        return "".join(lines[:i] + ["\t" + lines[i]] + lines[i + 1 :])
+        return "".join([*lines[:i], "\t" + lines[i], *lines[i + 1 :]])
     if op == 5 and lines:
         del lines[rng.randrange(len(lines))]
         return "".join(lines)
