@@ -115,11 +115,11 @@ def handle(args: argparse.Namespace) -> ExitCode:
     scenarios = _scenarios(args)
     if until is not None:
         _check_metric(scenarios[0][1], until[0])
-    if all(_is_fixed(sc) for _, sc in scenarios):
-        err("note: no distribution in the scenario: every replication is the same")
     suffix = "-mc" if len(scenarios) == 1 else "-paired-mc"
     folder = Path(args.output or Path("results") / f"{scenarios[0][1].name}{suffix}")
     check_target(folder, force=args.force)  # before the work, not only after it
+    if all(_is_fixed(sc) for _, sc in scenarios):
+        err("note: no distribution in the scenario: every replication is the same")
     try:
         executor = make_executor(kind, args.workers, args.scheduler)
     except RuntimeError as exc:

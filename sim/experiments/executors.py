@@ -154,7 +154,15 @@ class ProcessExecutor(_Closing):
     def abort(self) -> None:
         """Drop the queued chunks and end the workers now (SIGTERM, then SIGKILL), rather
         than waiting for the running chunks to finish."""
-        procs = list((getattr(self._pool, "_processes", None) or {}).values())  # CPython
+        # CPython internals: the worker processes, and the work items the pool's manager
+        # thread would mark failed once a worker is gone (in 3.11 that raises on the ones
+        # already cancelled, a traceback on stderr): cancelled and forgotten first.
+        procs = list((getattr(self._pool, "_processes", None) or {}).values())
+        pending = getattr(self._pool, "_pending_work_items", None)
+        if isinstance(pending, dict):
+            for item in list(pending.values()):
+                item.future.cancel()
+            pending.clear()
         for p in procs:
             if p.is_alive():
                 p.terminate()
