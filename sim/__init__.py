@@ -6,25 +6,83 @@
 >>> result.metrics["food.min_days_of_supply"]                    # doctest: +SKIP
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from sim._version import __version__
-from sim.compare import CompareReport, compare
-from sim.experiments import (
-    CriticalResult,
-    MonteCarloResult,
-    SweepResult,
-    critical,
-    montecarlo,
-    sweep,
-)
-from sim.results import Result, simulate
-from sim.scenario import (
-    Problem,
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    parse_scenario,
-    scenario_digest,
-)
+
+if TYPE_CHECKING:
+    from sim.compare import CompareReport, compare
+    from sim.experiments import (
+        CriticalResult,
+        MonteCarloResult,
+        SweepResult,
+        critical,
+        montecarlo,
+        sweep,
+    )
+    from sim.results import Result, simulate
+    from sim.scenario import (
+        Problem,
+        Scenario,
+        ScenarioError,
+        load_scenario,
+        parse_scenario,
+        scenario_digest,
+    )
+
+_HOME = {
+    "CompareReport": "sim.compare",
+    "compare": "sim.compare",
+    "CriticalResult": "sim.experiments",
+    "MonteCarloResult": "sim.experiments",
+    "SweepResult": "sim.experiments",
+    "critical": "sim.experiments",
+    "montecarlo": "sim.experiments",
+    "sweep": "sim.experiments",
+    "Result": "sim.results",
+    "simulate": "sim.results",
+    "Problem": "sim.scenario",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "parse_scenario": "sim.scenario",
+    "scenario_digest": "sim.scenario",
+}
+"""Where each public name lives: imported on first use (PEP 562), so that ``import sim``
+(and the ``iss-sim`` command, which installs its signal handlers first) starts fast."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        try:  # a subpackage, e.g. sim.engine
+            return importlib.import_module(f"sim.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sim.{name}":
+                raise
+            raise AttributeError(f"module 'sim' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+class _Sim(types.ModuleType):
+    """``sim.compare`` is the function, also once the package ``sim.compare`` is imported
+    (which sets the attribute to the module)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "compare" and isinstance(value, types.ModuleType):
+            value = value.compare
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Sim
+
 
 __all__ = [
     "CompareReport",

@@ -15,7 +15,7 @@ import argparse
 import sys
 from enum import IntEnum
 
-__all__ = ["ExitCode", "UserError", "add_set", "err", "out"]
+__all__ = ["ExitCode", "Terminated", "UserError", "add_set", "err", "out"]
 
 
 class ExitCode(IntEnum):
@@ -27,10 +27,18 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2
     """unusable input: a scenario, a folder or an argument."""
     INTERRUPTED = 130
+    """Ctrl-C (SIGINT)."""
+    TERMINATED = 143
+    """SIGTERM (128 + 15): handled like Ctrl-C."""
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM (see :func:`sim.cli.main_entry`): a
+    KeyboardInterrupt, so every clean-up path of Ctrl-C runs for it too."""
 
 
 def out(text: str) -> None:

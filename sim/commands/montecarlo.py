@@ -25,6 +25,7 @@ from sim.experiments.report import paired_table, precision_line, single_table
 from sim.experiments.stats import json_number
 from sim.results import metrics as mk
 from sim.results import simulate, write_atomically
+from sim.results.folders import check_target
 from sim.scenario.errors import did_you_mean
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
@@ -51,6 +52,11 @@ def register(sub: Any) -> None:
         "--output",
         metavar="DIR",
         help="default: results/<A>-mc/ (paired: results/<A>-paired-mc/)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR even if it is a non-empty folder not written by iss-sim",
     )
     p.add_argument(
         "--workers",
@@ -111,6 +117,9 @@ def handle(args: argparse.Namespace) -> ExitCode:
     scenarios = _scenarios(args)
     if until is not None:
         _check_metric(scenarios[0][1], until[0])
+    suffix = "-mc" if len(scenarios) == 1 else "-paired-mc"
+    folder = Path(args.output or Path("results") / f"{scenarios[0][1].name}{suffix}")
+    check_target(folder, force=args.force)  # before the work, not only after it
     if all(_is_fixed(sc) for _, sc in scenarios):
         err("note: no distribution in the scenario: every replication is the same")
     try:
@@ -143,23 +152,22 @@ def handle(args: argparse.Namespace) -> ExitCode:
         }
     labels = [label for label, _ in scenarios]
     if len(results) == 1:
-        folder = Path(args.output or Path("results") / f"{results[0].scenario.name}-mc")
         extra = {"until_ci": precision} if precision else None
 
         def fill(d: Path) -> None:
             results[0].write_files(d, quantiles, extra)
             _fan(results[0], d)
 
-        write_atomically(folder, fill)
+        write_atomically(folder, fill, force=args.force)
         out(single_table(results[0], quantiles))
         files = "montecarlo.json, replications.csv, fan.png"
     else:
-        folder = Path(args.output or Path("results") / f"{results[0].scenario.name}-paired-mc")
         pairs = [paired(results[0], r) for r in results[1:]]
         summaries = [pair.summary(quantiles) for pair in pairs]
         write_atomically(
             folder,
             lambda d: write_paired(d, labels, results, summaries, quantiles, precision, _fan),
+            force=args.force,
         )
         for i, (label, pair) in enumerate(zip(labels[1:], pairs, strict=True)):
             table = paired_table(pair, summaries[i], labels[0], label, quantiles, args.top)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, out
 from sim.commands.run import CHART_FORMATS
+from sim.results.folders import is_result_folder, pid_alive
 from sim.results.rundata import RunDataError, load_run
 
 COMPARE_DIR = Path("results") / "compare"
@@ -32,6 +33,11 @@ def register(sub: Any) -> None:
         help=f"where to write the charts (default: DIR itself; {COMPARE_DIR}/ for several)",
     )
     p.add_argument("--format", choices=CHART_FORMATS, default="png", help="default: png")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files of the charts' names in OUT even if iss-sim did not draw them",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -45,23 +51,55 @@ def handle(args: argparse.Namespace) -> ExitCode:
     fmt: str = args.format
     if len(runs) == 1:
         target = Path(args.output or args.folders[0])
-        names = _write_into(target, lambda d: write_run_charts(runs[0], d, fmt))
+        names = _write_into(target, lambda d: write_run_charts(runs[0], d, fmt), args.force)
     else:
         target = Path(args.output) if args.output else COMPARE_DIR
-        names = _write_into(target, lambda d: write_overlay_charts(runs, d, fmt))
+        names = _write_into(target, lambda d: write_overlay_charts(runs, d, fmt), args.force)
     out(f"wrote {', '.join(names)} in {target}/")
     return ExitCode.OK
 
 
-def _write_into(folder: Path, draw: Callable[[Path], list[Path]]) -> list[str]:
+def _write_into(folder: Path, draw: Callable[[Path], list[Path]], force: bool) -> list[str]:
     """Draw every chart into a temporary folder inside ``folder``, then rename each into
-    place: a failed drawing leaves ``folder`` as it was, and other files in it are kept."""
+    place: a failed drawing leaves ``folder`` as it was, and other files in it are kept.
+
+    An existing file of a chart's name is replaced only if iss-sim drew it (its metadata),
+    ``folder`` is a result folder, or ``force``: else UserError, and nothing is replaced.
+    """
+    from sim.plots.style import drawn_by_us
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file, not a folder; not writing charts into it")
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".plot-tmp-", dir=folder))
+    _remove_stale_temporaries(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=folder))
     try:
         paths = draw(tmp)
+        ours = force or is_result_folder(folder)
+        foreign = [
+            p.name
+            for p in paths
+            if os.path.lexists(folder / p.name) and not (ours or drawn_by_us(folder / p.name))
+        ]
+        if foreign:
+            raise UserError(
+                f"{folder}/ has {', '.join(foreign)} not drawn by iss-sim; not replacing "
+                "it: choose another -o, or give --force"
+            )
         for path in paths:
             os.replace(path, folder / path.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [path.name for path in paths]
+
+
+TMP_PREFIX = ".plot-tmp-"
+"""Temporary drawing folders inside the target: ``.plot-tmp-PID-XXXX``."""
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove drawing folders left in ``folder`` by plot processes that were killed."""
+    for path in folder.glob(f"{TMP_PREFIX}*"):
+        pid = path.name[len(TMP_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and path.is_dir() and not pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, add_set, out
+from sim.results.folders import check_target
 from sim.results.report import run_summary
 from sim.results.result import simulate
 from sim.scenario.loader import load_scenario
@@ -19,6 +20,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("run", help="simulate a scenario and write its result folder")
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("-o", "--output", metavar="DIR", help="default: results/<scenario name>/")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR even if it is a non-empty folder not written by iss-sim",
+    )
     add_set(p)
     p.add_argument("--seed", type=int, help="run seed (default: the scenario's seed)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
@@ -35,16 +41,17 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> ExitCode:
     sc = load_scenario(args.scenario, args.set)
-    result = simulate(sc, seed=args.seed)
     folder = Path(args.output) if args.output else Path("results") / sc.name
+    check_target(folder, force=args.force)  # before the work, not only after it
+    result = simulate(sc, seed=args.seed)
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
     if plot:
         from sim.plots import write_run_charts  # matplotlib is imported only when needed
 
-        result.write(folder, extra=lambda d: write_run_charts(result, d, fmt))
+        result.write(folder, extra=lambda d: write_run_charts(result, d, fmt), force=args.force)
     else:
-        result.write(folder)
+        result.write(folder, force=args.force)
     if args.json:
         out(json.dumps(result.metrics, indent=2))
     else:

@@ -11,6 +11,7 @@ from sim.commands import ExitCode, UserError, add_set, out
 from sim.experiments.report import default_metrics, sweep_table
 from sim.experiments.sweep import SweepResult, sweep
 from sim.results import write_atomically
+from sim.results.folders import check_target
 from sim.scenario.errors import did_you_mean
 from sim.scenario.specs import Value, parse_values
 
@@ -42,6 +43,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("-o", "--output", metavar="DIR", help="default: results/<scenario>-sweep/")
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR even if it is a non-empty folder not written by iss-sim",
+    )
+    p.add_argument(
         "--workers", type=int, default=1, metavar="N", help="processes (default 1: in-process)"
     )
     p.add_argument(
@@ -67,6 +73,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
             grid.append((path, parse_values(spec)))
         except ValueError as exc:
             raise UserError(f"--values for {path}: {exc}") from None
+    if args.output:
+        check_target(Path(args.output), force=args.force)  # before the work
     try:
         result = sweep(
             args.scenario,
@@ -85,7 +93,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     chosen = args.metric or default_metrics(result)
     plotted = [m for m in args.metric if _numeric(result, m)] or None  # None: days of supply
     folder = Path(args.output) if args.output else Path("results") / f"{result.scenario}-sweep"
-    write_atomically(folder, lambda d: _write(result, d, plotted))
+    write_atomically(folder, lambda d: _write(result, d, plotted), force=args.force)
     out(sweep_table(result, chosen))
     out("")
     out(f"  wrote {folder}/ (sweep.csv, sweep.json, sweep.png): {len(result.runs)} runs")

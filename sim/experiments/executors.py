@@ -8,12 +8,14 @@ work is sent in chunks (many runs per task) to keep scheduling overhead small.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib
 import math
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
@@ -57,6 +59,10 @@ class _Closing:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        """Stop at once (after an error, Ctrl-C or SIGTERM): by default :meth:`close`."""
+        self.close()
+
     def __enter__(self: Any) -> Any:
         return self
 
@@ -66,7 +72,10 @@ class _Closing:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+        else:
+            self.abort()
 
 
 class SerialExecutor(_Closing):
@@ -85,8 +94,27 @@ _SHARED: dict[str, Any] = {}
 
 def _worker_init() -> None:
     # Ctrl-C goes to the whole process group: let the parent alone handle it (it shuts
-    # the pool down), instead of every worker printing a traceback.
+    # the pool down), instead of every worker printing a traceback. SIGTERM (from the
+    # parent's abort) ends a worker at once, even if the parent had a handler for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when its parent dies (even by SIGKILL),
+    instead of leaving it to finish its chunk and wait for work that never comes."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _call(fn: Callable[[Any, Any], Any], token: str, blob: bytes, chunk: Any) -> Any:
@@ -121,6 +149,28 @@ class ProcessExecutor(_Closing):
         return _in_order(futures)
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Drop the queued chunks and end the workers now (SIGTERM, then SIGKILL), rather
+        than waiting for the running chunks to finish."""
+        # CPython internals: the worker processes, and the work items the pool's manager
+        # thread would mark failed once a worker is gone (in 3.11 that raises on the ones
+        # already cancelled, a traceback on stderr): cancelled and forgotten first.
+        procs = list((getattr(self._pool, "_processes", None) or {}).values())
+        pending = getattr(self._pool, "_pending_work_items", None)
+        if isinstance(pending, dict):
+            for item in list(pending.values()):
+                item.future.cancel()
+            pending.clear()
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=5)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

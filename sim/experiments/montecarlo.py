@@ -196,9 +196,14 @@ class MonteCarloResult:
         (folder / "montecarlo.json").write_text(text + "\n", encoding="utf-8")
         (folder / "replications.csv").write_text(self.csv_text(), encoding="utf-8")
 
-    def write(self, out_dir: str | Path, quantiles: Sequence[float] = (5, 50, 95)) -> Path:
-        """Write the result folder atomically (replaced whole or not at all)."""
-        return write_atomically(Path(out_dir), lambda d: self.write_files(d, quantiles))
+    def write(
+        self, out_dir: str | Path, quantiles: Sequence[float] = (5, 50, 95), *, force: bool = False
+    ) -> Path:
+        """Write the result folder atomically (replaced whole or not at all; see
+        :func:`~sim.results.folders.write_atomically` for what it may replace)."""
+        return write_atomically(
+            Path(out_dir), lambda d: self.write_files(d, quantiles), force=force
+        )
 
 
 def montecarlo(

@@ -124,9 +124,10 @@ class SweepResult:
         text = json.dumps(self.to_json(), indent=2, allow_nan=False)
         (folder / "sweep.json").write_text(text + "\n", encoding="utf-8")
 
-    def write(self, folder: str | Path) -> Path:
-        """Write :meth:`write_files` into ``folder``, atomically."""
-        return write_atomically(Path(folder), self.write_files)
+    def write(self, folder: str | Path, *, force: bool = False) -> Path:
+        """Write :meth:`write_files` into ``folder``, atomically (see
+        :func:`~sim.results.folders.write_atomically` for what it may replace)."""
+        return write_atomically(Path(folder), self.write_files, force=force)
 
 
 class _Task(NamedTuple):

@@ -29,12 +29,14 @@ from sim.results.result import Result
 from sim.results.rundata import RunData
 
 __all__ = [
+    "CREATOR",
     "OKABE_ITO",
     "AnyRun",
     "Axes",
     "Figure",
     "color_for",
     "date_axis",
+    "drawn_by_us",
     "finish_run_axes",
     "new_axes",
     "new_grid",
@@ -97,12 +99,31 @@ def date_axis(ax: Axes) -> None:
     ax.set_axisbelow(True)
 
 
+CREATOR = "iss-sim"
+"""Written into every chart's metadata (PNG ``Software``, SVG ``Creator``): how
+``iss-sim plot`` knows a chart file it may replace (:func:`drawn_by_us`)."""
+
+
 def save(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
     """Save ``fig`` (format from the suffix: .png or .svg) and close it."""
     path = Path(path)
-    fig.savefig(path, dpi=dpi)
+    key = "Creator" if path.suffix.lower() == ".svg" else "Software"
+    fig.savefig(path, dpi=dpi, metadata={key: CREATOR})
     plt.close(fig)
     return path
+
+
+def drawn_by_us(path: Path) -> bool:
+    """Whether the chart file ``path`` was written by :func:`save` (its metadata, near the
+    start of the file, names :data:`CREATOR`)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if path.suffix.lower() == ".svg":
+        return f"<dc:title>{CREATOR}</dc:title>".encode() in head
+    return b"Software\x00" + CREATOR.encode() in head
 
 
 def new_grid(nrows: int, ncols: int, size: tuple[float, float]) -> tuple[Figure, list[Axes]]:

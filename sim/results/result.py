@@ -67,17 +67,25 @@ class Result:
             "metrics": self.metrics,
         }
 
-    def write(self, out_dir: str | Path, extra: Callable[[Path], object] | None = None) -> Path:
+    def write(
+        self,
+        out_dir: str | Path,
+        extra: Callable[[Path], object] | None = None,
+        *,
+        force: bool = False,
+    ) -> Path:
         """Write summary.json, timeseries.csv, flights.csv and events.csv into ``out_dir``,
-        atomically: the folder is replaced whole or not at all. ``extra(folder)``, if
-        given, adds more files (charts) to the folder before it is put in place."""
+        atomically: the folder is replaced whole or not at all, and only if it is missing,
+        empty or a result folder (else :class:`~sim.results.folders.FolderError`, unless
+        ``force``). ``extra(folder)``, if given, adds more files (charts) to the folder
+        before it is put in place."""
 
         def fill(d: Path) -> None:
             self.write_files(d)
             if extra is not None:
                 extra(d)
 
-        return write_atomically(Path(out_dir), fill)
+        return write_atomically(Path(out_dir), fill, force=force)
 
     def write_files(self, d: Path) -> None:
         """Write the run's four files into the existing folder ``d``."""

@@ -18,6 +18,7 @@ from pydantic import (
     PlainValidator,
     PrivateAttr,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -284,6 +285,20 @@ class Scenario(_Cited):
     vehicles: list[VehicleType]
     flights: list[Flight] = Field(default_factory=list)
     uncertainty: Uncertainty | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_an_identifier(cls, name: str) -> str:
+        # outputs go to results/<name>/: the name must stay one folder inside results/
+        bad = next((ch for ch in name if ch in "/\\" or ord(ch) < 32 or ord(ch) == 127), None)
+        if bad is not None or name.startswith(".") or ".." in name or not name.strip():
+            what = f"contains {bad!r}" if bad is not None else "starts with '.' or has '..'"
+            what = what if name.strip() else "is blank"
+            raise ValueError(
+                f"{name!r} {what}: a scenario name is an identifier (it names the folder "
+                "results/<name>/), not a path; use letters, digits, '-', '_', spaces"
+            )
+        return name
 
     _files: tuple[str, ...] = PrivateAttr(default=())
     _file_sha256: str | None = PrivateAttr(default=None)
