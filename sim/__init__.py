@@ -9,14 +9,12 @@
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
 
 if TYPE_CHECKING:
-    from sim.compare import CompareReport, compare
+    from sim.comparison import CompareReport, compare
     from sim.experiments import (
         CriticalResult,
         MonteCarloResult,
@@ -36,8 +34,8 @@ if TYPE_CHECKING:
     )
 
 _HOME = {
-    "CompareReport": "sim.compare",
-    "compare": "sim.compare",
+    "CompareReport": "sim.comparison",
+    "compare": "sim.comparison",
     "CriticalResult": "sim.experiments",
     "MonteCarloResult": "sim.experiments",
     "SweepResult": "sim.experiments",
@@ -69,19 +67,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value
-
-
-class _Sim(types.ModuleType):
-    """``sim.compare`` is the function, also once the package ``sim.compare`` is imported
-    (which sets the attribute to the module)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "compare" and isinstance(value, types.ModuleType):
-            value = value.compare
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Sim
 
 
 __all__ = [

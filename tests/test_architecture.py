@@ -16,7 +16,7 @@ LAYERS = {
     "engine": 1,
     "results": 2,
     "experiments": 3,
-    "compare": 4,
+    "comparison": 4,
     "plots": 4,
     "commands": 5,
     "cli": 6,
@@ -103,3 +103,20 @@ def test_no_import_cycles() -> None:
 def test_every_package_says_what_it_owns(package: str) -> None:
     doc = ast.get_docstring(ast.parse((SIM / package / "__init__.py").read_text()))
     assert doc and "Owns" in doc and "import" in doc, f"sim/{package}/__init__.py docstring"
+
+
+def test_public_api_names_survive_importing_every_package() -> None:
+    """``sim.compare`` is a function; the package is ``sim.comparison``, so importing it
+    (which sets an attribute on ``sim``) never replaces a public name."""
+    import importlib
+
+    import sim
+
+    for path in sorted(SIM.rglob("*.py")):
+        name = _module(path)
+        if name not in ("sim.__main__",):
+            importlib.import_module(name)
+    for name in sim.__all__:
+        value = getattr(sim, name)
+        assert not isinstance(value, type(sim)) or name == "__version__", name
+    assert callable(sim.compare) and sim.compare.__module__ == "sim.comparison.compare"

@@ -1,5 +1,5 @@
 """``iss-sim check [SCENARIO_DIR]``: run every scenario and compare it with its baseline
-(see :mod:`sim.compare.baselines`); ``--update`` rewrites the baselines on purpose."""
+(see :mod:`sim.comparison.baselines`); ``--update`` rewrites the baselines on purpose."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, out
 from sim.commands.compare import add_compare_options, finish, tolerances_from_args
-from sim.compare.baselines import check_baselines, current_summaries, update_baselines
-from sim.compare.tolerances import CompareError
+from sim.comparison.baselines import check_baselines, current_summaries, update_baselines
+from sim.comparison.tolerances import CompareError
 
 
 def register(sub: Any) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, out
-from sim.compare.comparison import CompareError, CompareReport, Tolerances, compare, load_tolerances
+from sim.comparison.compare import CompareError, CompareReport, Tolerances, compare, load_tolerances
 
 
 def register(sub: Any) -> None:

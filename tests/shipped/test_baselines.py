@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, shipped_scenarios
 
 import sim
-from sim.compare.comparison import Tolerances, baseline_of, compare_metrics, load_side
+from sim.comparison.compare import Tolerances, baseline_of, compare_metrics, load_side
 
 BASELINES = ROOT / "baselines"
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.compare.comparison import baseline_of, compare_metrics, load_side, run_row
-from sim.compare.report import CompareReport
-from sim.compare.tolerances import CompareError, Tolerances
+from sim.comparison.compare import baseline_of, compare_metrics, load_side, run_row
+from sim.comparison.report import CompareReport
+from sim.comparison.tolerances import CompareError, Tolerances
 from sim.results import simulate
 from sim.scenario.loader import load_scenario
 

@@ -1,4 +1,4 @@
-"""Tolerances (sim.compare.tolerances): exact boundaries, first glob wins, located errors."""
+"""Tolerances (sim.comparison.tolerances): exact boundaries, first glob wins, located errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.compare.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
+from sim.comparison.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
 
 # Binary fractions throughout, so that every boundary below is exact in float64.
 

@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from sim.compare.report import (
+from sim.comparison.report import (
     VERDICTS,
     WHOLE_RUN,
     CompareReport,
@@ -26,7 +26,7 @@ from sim.compare.report import (
     metric_group,
     value_kind,
 )
-from sim.compare.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
+from sim.comparison.tolerances import CompareError, Tolerance, Tolerances, load_tolerances
 from sim.scenario.errors import short
 from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, Cli
 
 import sim
-from sim.compare.comparison import (
+from sim.comparison.compare import (
     CompareReport,
     Tolerance,
     Tolerances,
