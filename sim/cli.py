@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType, ModuleType
 
 from sim._version import __version__
-from sim.commands import ExitCode, Terminated, UserError, err
+from sim.commands import ExitCode, Terminated, UserError, configure_logging, err
 
 __all__ = ["ExitCode", "UserError", "build_parser", "main", "main_entry"]
 
@@ -55,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in commands():
         command.register(sub)
+    for command_parser in sub.choices.values():  # -q/-v on every command
+        talk = command_parser.add_mutually_exclusive_group()
+        talk.add_argument(
+            "-q", "--quiet", action="store_true",
+            help="print only results and errors (no notes, warnings or progress bars)",
+        )  # fmt: skip
+        talk.add_argument(
+            "-v", "--verbose", action="store_true",
+            help="also print what is being done (files read, runs made, timings)",
+        )  # fmt: skip
     return parser
 
 
@@ -68,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:  # argparse: usage errors (2), --help/--version (0)
             return int(exc.code or 0)
         name = f"iss-sim {args.command}"
+        configure_logging(args.quiet, args.verbose)
         return _run(args, name)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM at any moment, also in imports
         return interrupted(exc, name)

@@ -12,10 +12,22 @@ through :func:`out` and :func:`err`, and raise :class:`UserError` (one line) or
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from enum import IntEnum
+from typing import Any
 
-__all__ = ["ExitCode", "Terminated", "UserError", "add_set", "err", "out"]
+__all__ = [
+    "ExitCode",
+    "Terminated",
+    "UserError",
+    "add_set",
+    "configure_logging",
+    "err",
+    "log",
+    "out",
+    "progress",
+]
 
 
 class ExitCode(IntEnum):
@@ -49,6 +61,36 @@ def out(text: str) -> None:
 def err(text: str) -> None:
     """Write a line (or lines) to stderr."""
     sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+log = logging.getLogger("sim")
+"""The package's logger: notes and warnings (shown unless -q), what is being done (-v)."""
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as plain lines on the stderr of the moment (tests capture it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = "warning: " if record.levelno >= logging.WARNING else ""
+        prefix = "note: " if record.levelno == logging.INFO else prefix
+        err(prefix + record.getMessage())
+
+
+def configure_logging(quiet: bool = False, verbose: bool = False) -> None:
+    """Route the ``sim`` logger to stderr: warnings and notes by default, errors only with
+    ``quiet``, everything with ``verbose``."""
+    log.handlers[:] = [_StderrHandler()]
+    log.propagate = False
+    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
+
+
+def progress(total: int | None, what: str, unit: str) -> Any:
+    """A progress bar on stderr, labelled with what it counts, shown only when stderr is a
+    terminal and not quiet, and left on screen with its final count."""
+    from tqdm import tqdm  # only where a bar is drawn
+
+    shown = sys.stderr.isatty() and log.isEnabledFor(logging.INFO)
+    return tqdm(total=total, desc=what, unit=unit, file=sys.stderr, disable=not shown, leave=True)
 
 
 def add_set(p: argparse.ArgumentParser) -> None:

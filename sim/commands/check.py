@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, out
+from sim.commands import ExitCode, UserError, out, progress
 from sim.commands.compare import add_compare_options, finish, tolerances_from_args
 from sim.comparison.baselines import check_baselines, current_summaries, update_baselines
 from sim.comparison.tolerances import CompareError
@@ -21,7 +21,10 @@ def register(sub: Any) -> None:
         "BASELINES/<name>.json. Exit 0: all within tolerance; 1: a change beyond it or a "
         "missing baseline; 2: unusable input. --update rewrites the baselines.",
     )
-    p.add_argument("scenario_dir", nargs="?", default="scenarios", metavar="SCENARIO_DIR")
+    p.add_argument(
+        "scenario_dir", nargs="?", default="scenarios", metavar="SCENARIO_DIR",
+        help="folder of *.yaml scenarios (default: scenarios/)",
+    )  # fmt: skip
     p.add_argument("--baselines", default="baselines", metavar="DIR", help="default: baselines/")
     p.add_argument(
         "--update", action="store_true", help="rewrite the baselines from the current runs"
@@ -34,7 +37,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
     scenario_dir, baseline_dir = Path(args.scenario_dir), Path(args.baselines)
     try:
         tols = tolerances_from_args(args)
-        current = current_summaries(scenario_dir)
+        with progress(None, "check: scenarios", "scenario") as bar:
+            current = current_summaries(scenario_dir, bar.update)
         if args.update:
             done = update_baselines(baseline_dir, current)
         else:

@@ -23,8 +23,8 @@ def register(sub: Any) -> None:
         "sweep.json) metric by metric. Exit 0: all within tolerance; 1: something changed "
         "beyond it (or a metric is missing); 2: unusable input.",
     )
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    p.add_argument("old", metavar="OLD", help="the reference: a run or sweep folder, or its JSON")
+    p.add_argument("new", metavar="NEW", help="the results to check against OLD")
     add_compare_options(p)
     p.set_defaults(handler=handle)
 

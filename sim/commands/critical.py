@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, err, out
+from sim.commands import ExitCode, UserError, add_set, log, out, progress
 from sim.experiments.critical import CRITERIA, critical
 from sim.experiments.report import critical_text
 
@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
         "repair_days) for the largest value at which the criterion still holds; report "
         "what binds first just beyond it, and warn if spot checks are not monotone.",
     )
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", help="the scenario file")
     p.add_argument(
         "--param",
         required=True,
@@ -43,15 +43,17 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> ExitCode:
     try:
-        result = critical(
-            args.scenario,
-            args.param,
-            lo=args.lo,
-            hi=args.hi,
-            criterion=args.criterion,
-            overrides=args.set,
-            seed=args.seed,
-        )
+        with progress(None, "critical: runs", "run") as bar:
+            result = critical(
+                args.scenario,
+                args.param,
+                lo=args.lo,
+                hi=args.hi,
+                criterion=args.criterion,
+                overrides=args.set,
+                seed=args.seed,
+                progress=bar.update,
+            )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if args.json:
@@ -59,5 +61,5 @@ def handle(args: argparse.Namespace) -> ExitCode:
     else:
         out(critical_text(result))
     for warning in result.warnings:
-        err(f"warning: {warning}")
+        log.warning(warning)
     return ExitCode.OK

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, err, out
+from sim.commands import ExitCode, UserError, add_set, log, out, progress
 from sim.experiments.executors import KINDS, make_executor
 from sim.experiments.montecarlo import MAX_REPLICATIONS, MonteCarloResult, montecarlo
 from sim.experiments.paired import folder_name, grid_scenarios, labelled, paired, write_paired
@@ -121,14 +120,14 @@ def handle(args: argparse.Namespace) -> ExitCode:
     folder = Path(args.output or Path("results") / f"{scenarios[0][1].name}{suffix}")
     check_target(folder, force=args.force)  # before the work, not only after it
     if all(_is_fixed(sc) for _, sc in scenarios):
-        err("note: no distribution in the scenario: every replication is the same")
+        log.info("no distribution in the scenario: every replication is the same")
     try:
         executor = make_executor(kind, args.workers, args.scheduler)
     except RuntimeError as exc:
         raise UserError(str(exc)) from None
     seed = scenarios[0][1].seed
     n = args.n or (args.batch if until else DEFAULT_N)
-    with executor, _bar(None if until else n * len(scenarios)) as bar:
+    with executor, progress(None if until else n * len(scenarios), "replications", "run") as bar:
         if until is not None:
             results, reached = until_ci(
                 [sc for _, sc in scenarios], until[0], until[1],
@@ -255,14 +254,6 @@ def _is_fixed(sc: Scenario) -> bool:
 
     repairs = [o.repair_days for pad in sc.pads for o in pad.outages]
     return sc.uncertainty is None and all(isinstance(r, Fixed) for r in repairs)
-
-
-def _bar(total: int | None) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total, unit="run", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
-    )
 
 
 # -- output ----------------------------------------------------------------------------------

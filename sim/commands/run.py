@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, add_set, out
+from sim.commands import ExitCode, add_set, log, out
 from sim.results.folders import check_target
 from sim.results.report import run_summary
 from sim.results.result import simulate
@@ -18,7 +19,7 @@ CHART_FORMATS = ("png", "svg")
 
 def register(sub: Any) -> None:
     p = sub.add_parser("run", help="simulate a scenario and write its result folder")
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", help="the scenario file to simulate")
     p.add_argument("-o", "--output", metavar="DIR", help="default: results/<scenario name>/")
     p.add_argument(
         "--force",
@@ -43,7 +44,12 @@ def handle(args: argparse.Namespace) -> ExitCode:
     sc = load_scenario(args.scenario, args.set)
     folder = Path(args.output) if args.output else Path("results") / sc.name
     check_target(folder, force=args.force)  # before the work, not only after it
+    started = time.perf_counter()
     result = simulate(sc, seed=args.seed)
+    log.debug(
+        "simulated %s: %d simpy events in %.1f ms",
+        sc.name, result.processed_events, 1e3 * (time.perf_counter() - started),
+    )  # fmt: skip
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
     if plot:

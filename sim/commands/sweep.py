@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
         "Each run's seed is derived from the scenario seed and the run's parameter values, "
         "so the outputs are identical for any --workers.",
     )
-    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("scenario", metavar="SCENARIO", help="the scenario file to sweep")
     p.add_argument(
         "--param",
         action="append",
@@ -81,7 +81,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
             grid,
             overrides=args.set,
             workers=args.workers,
-            progress=sys.stderr.isatty(),
+            progress=sys.stderr.isatty() and not args.quiet,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None

@@ -12,7 +12,7 @@ from sim.scenario.loader import load_scenario
 
 def register(sub: Any) -> None:
     p = sub.add_parser("validate", help="check scenario files (exit 2 if any is invalid)")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
     add_set(p)
     p.set_defaults(handler=handle)
 

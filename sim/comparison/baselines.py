@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from sim.scenario.loader import load_scenario
 __all__ = ["BaselineUpdate", "check_baselines", "current_summaries", "update_baselines"]
 
 
-def current_summaries(scenario_dir: Path) -> dict[str, dict[str, Any]]:
+def current_summaries(
+    scenario_dir: Path, progress: Callable[[int], object] | None = None
+) -> dict[str, dict[str, Any]]:
     """Run every ``*.yaml`` of ``scenario_dir`` (sorted): its baseline summary by file stem.
 
     Raises CompareError when the folder is missing or holds no scenario, ScenarioError for
@@ -33,7 +35,12 @@ def current_summaries(scenario_dir: Path) -> dict[str, dict[str, Any]]:
     files = sorted(scenario_dir.glob("*.yaml"))
     if not files:
         raise CompareError(f"{scenario_dir}: no *.yaml scenario in this folder")
-    return {f.stem: baseline_of(simulate(load_scenario(f)).summary()) for f in files}
+    out = {}
+    for f in files:
+        out[f.stem] = baseline_of(simulate(load_scenario(f)).summary())
+        if progress is not None:
+            progress(1)
+    return out
 
 
 def check_baselines(

@@ -8,7 +8,7 @@ deterministic function of the parameter; bisection then narrows it to one unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -195,6 +195,7 @@ def critical(
     overrides: Sequence[str] = (),
     seed: int | None = None,
     spot_checks: int = 8,
+    progress: Callable[[int], object] | None = None,
 ) -> CriticalResult:
     """The largest whole value of ``param`` in [lo, hi] for which ``criterion`` holds.
 
@@ -222,6 +223,8 @@ def critical(
             except ScenarioError as exc:
                 raise relabel(exc, len(sets)) from None
             memo[value] = breaches(simulate(sc, seed=run_seed), criterion)
+            if progress is not None:
+                progress(1)
         return memo[value]
 
     k = max(2, spot_checks)

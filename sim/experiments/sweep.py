@@ -243,7 +243,7 @@ def _execute(
     bar = tqdm(
         total=len(tasks),
         unit="run",
-        desc="sweep",
+        desc="sweep: runs",
         file=sys.stderr,
         disable=not (progress and sys.stderr.isatty()),
     )

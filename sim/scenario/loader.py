@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import types
 import typing
@@ -70,8 +71,11 @@ def read_source(path: str | Path) -> ScenarioSource:
         sha = hashlib.sha256(read_bytes(Path(path))).hexdigest()
     except ValueError as exc:  # changed since it was read a moment ago
         raise ScenarioError([Problem(Mark(str(path), 1, 1), "", str(exc))]) from None
+    _log.debug("read %s (%d file(s) with its extends chain)", path, len(chain))
     return ScenarioSource(data, tuple(str(p) for p in chain), sha)
 
+
+_log = logging.getLogger(__name__)
 
 _TOP_KEYS = frozenset(Scenario.model_fields)
 """Keys a scenario file may have at its top level."""
