@@ -75,7 +75,7 @@ def synthetic(n_flights: int, consumables: int = 4) -> sim.Scenario:
                 "family": "rocket",
                 "role": "crew",
                 "seats": 3,
-                "docked_life_days": 100_000,
+                "docked_life_days": 36_000,
                 "ports": ["rs"],
             },
             {

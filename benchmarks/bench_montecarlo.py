@@ -67,7 +67,7 @@ def main() -> int:
             print(
                 f"  {name:16s} {wall:6.2f} s  {args.n / wall:7.0f} replications/s  "
                 f"speed-up x{base / wall:.2f}  (start-up {t1 - t0:4.2f} s, "
-                f"write json/csv/png {t3 - t2:4.2f} s)"
+                f"write json/csv {t3 - t2:4.2f} s)"
             )
             outputs[name] = {f: (folder / f).read_bytes() for f in FILES}
     first = next(iter(outputs.values()))

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import sim
-from sim.experiments.sweep import parse_values
+from sim.scenario.specs import parse_values
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAM = "pads.baikonur-31.outages.0.repair_days"
@@ -45,7 +45,7 @@ def main() -> int:
             base = base or wall
             print(
                 f"  workers {n}: runs {wall:6.2f} s ({len(result.runs) / wall:5.1f} runs/s, "
-                f"speed-up x{base / wall:.2f}), write csv/json/png {t2 - t1:5.2f} s"
+                f"speed-up x{base / wall:.2f}), write csv/json {t2 - t1:5.2f} s"
             )
             outputs[n] = {f: (folder / f).read_bytes() for f in ("sweep.csv", "sweep.json")}
     first = next(iter(outputs.values()))
