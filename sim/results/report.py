@@ -52,6 +52,10 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
                 f"    {f['id']:<20} {f['planned_launch']} -> {f['launch']}  "
                 f"(+{f['slip_days']:g} days, {f['outcome']})"
             )
+    if sc.left_out:
+        lines.append(
+            f"  left out, planned after the horizon ({sc.horizon}): {', '.join(sc.left_out)}"
+        )
     lost = [f["id"] for f in result.flights if f["outcome"] in ("failed", "not_launched")]
     if lost:
         lines.append(f"  failed or not launched by the horizon: {', '.join(lost)}")

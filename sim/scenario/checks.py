@@ -71,11 +71,15 @@ def _check_time(sc: Scenario) -> Iterator[Found]:
         )
 
 
-def _in_window(sc: Scenario, when: Any, loc: tuple[Any, ...]) -> Iterator[Found]:
+def _in_window(
+    sc: Scenario, when: Any, loc: tuple[Any, ...], after_horizon: bool = False
+) -> Iterator[Found]:
+    """A problem if ``when`` is before epoch, or after the horizon unless ``after_horizon``
+    (a planned end or an outage that the run simply does not reach)."""
     if sc.horizon <= sc.epoch or sc.horizon_days > MAX_HORIZON_DAYS:
         return  # reported once by _check_time
     t = sc.days(when)
-    if t < 0 or t > sc.horizon_days:
+    if t < 0 or (t > sc.horizon_days and not after_horizon):
         yield loc, f"{when} is outside the scenario's epoch..horizon ({sc.epoch}..{sc.horizon})"
 
 
@@ -131,7 +135,7 @@ def _check_station(sc: Scenario) -> Iterator[Found]:
                     ),
                 )
         if d.undock is not None:
-            yield from _in_window(sc, d.undock, (*loc, "undock"))
+            yield from _in_window(sc, d.undock, (*loc, "undock"), after_horizon=True)
         if d.relieves is not None:
             yield from _check_relief(sc, d.relieves, d.vehicle, (*loc, "relieves"), d.id)
 
@@ -140,7 +144,9 @@ def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
     ports = {p.id for p in sc.station.ports}
     for i, pad in enumerate(sc.pads):
         for j, outage in enumerate(pad.outages):
-            yield from _in_window(sc, outage.start, ("pads", i, "outages", j, "start"))
+            yield from _in_window(
+                sc, outage.start, ("pads", i, "outages", j, "start"), after_horizon=True
+            )
     for i, v in enumerate(sc.vehicles):
         for j, port in enumerate(v.ports):
             if port not in ports:
@@ -175,9 +181,11 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
                         f"{vtype.id} (it launches {', '.join(pad.families)})"
                     ),
                 )
+        if sc.days(f.launch) > sc.horizon_days:
+            continue  # planned after the horizon: left out of the run (see the loader)
         yield from _in_window(sc, f.launch, (*loc, "launch"))
         if f.undock is not None:
-            yield from _in_window(sc, f.undock, (*loc, "undock"))
+            yield from _in_window(sc, f.undock, (*loc, "undock"), after_horizon=True)
             if sc.days(f.undock) <= sc.days(f.launch):
                 yield (*loc, "undock"), f"undock {f.undock} is not after launch {f.launch}"
         if vtype is None:

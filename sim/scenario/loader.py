@@ -139,7 +139,19 @@ def _build(data: LDict, overrides: Sequence[str]) -> Scenario:
     problems += [_problem(data, loc, msg) for loc, msg in cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
-    return scenario
+    return _without_late_flights(scenario)
+
+
+def _without_late_flights(sc: Scenario) -> Scenario:
+    """``sc`` without the flights planned to launch after its horizon (a variant that
+    shortens the horizon of its base): they are left out, and named in ``sc.left_out``."""
+    late = [f.id for f in sc.flights if sc.days(f.launch) > sc.horizon_days]
+    if not late:
+        return sc
+    kept = [f for f in sc.flights if f.id not in late]
+    short = sc.model_copy(update={"flights": kept})
+    short._left_out = tuple(late)
+    return short
 
 
 def _problem(data: Any, loc: Iterable[Any], message: str) -> Problem:

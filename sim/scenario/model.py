@@ -301,12 +301,18 @@ class Scenario(_Cited):
         return name
 
     _files: tuple[str, ...] = PrivateAttr(default=())
+    _left_out: tuple[str, ...] = PrivateAttr(default=())
     _file_sha256: str | None = PrivateAttr(default=None)
 
     @property
     def files(self) -> tuple[str, ...]:
         """The scenario file and the files it extends, the given one first (if loaded)."""
         return self._files
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Ids of the flights left out because they are planned after the horizon."""
+        return self._left_out
 
     @property
     def file_sha256(self) -> str | None:

@@ -326,6 +326,9 @@ def test_regression_timezone_date_time_at_the_calendar_edge(
     tmp_path: Path, value: str, write_scenario: WriteScenario
 ) -> None:
     text = edit("launch: 2026-05-01", f"launch: {value}")
+    if value.startswith("9999"):  # after the horizon: left out of the run, no overflow
+        assert sim.load_scenario(write_scenario(text)).left_out == ("Soyuz B",)
+        return
     p = only_problem(write_scenario(text))
     check(p, tmp_path / "scenario.yaml", at(text, "launch: " + value), "flights.Soyuz B.launch")
     assert "outside the scenario's epoch..horizon" in p.message
