@@ -425,3 +425,15 @@ def test_soak_many_kills_at_random_moments(tmp_path: Path) -> None:
         folder = tmp_path / str(i)
         folder.mkdir()
         _random_kill(folder, kind, sig, rng)
+
+
+def test_a_fifo_named_like_a_marker_does_not_block_and_is_not_ours(tmp_path: Path) -> None:
+    from conftest import time_limit
+
+    from sim.results.folders import is_result_folder
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    os.mkfifo(folder / "summary.json")
+    with time_limit(10):
+        assert is_result_folder(folder) is False

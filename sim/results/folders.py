@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario.yamlsource import MAX_RESULT_BYTES, read_file
+
 __all__ = [
     "MARKERS",
     "FolderError",
@@ -108,9 +110,9 @@ def is_result_folder(folder: Path) -> bool:
     """Whether ``folder`` is a result folder written by this package: it holds one of the
     :data:`MARKERS` files, a JSON object with that file's keys."""
     for marker, keys in MARKERS.items():
-        try:
-            data = json.loads((folder / marker).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        try:  # a regular file, read with the cap: a FIFO named summary.json never blocks
+            data = json.loads(read_file(folder / marker, "result file", MAX_RESULT_BYTES))
+        except (ValueError, RecursionError):  # UnreadableFile is a ValueError too
             continue
         if isinstance(data, dict) and all(k in data for k in keys):
             return True
