@@ -8,10 +8,12 @@ handlers, so that Ctrl-C or SIGTERM at any moment ends in one line and exit 130 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType, ModuleType
+from typing import Any
 
 from sim._version import __version__
 from sim.commands import ExitCode, Terminated, UserError, configure_logging, err
@@ -112,11 +114,27 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+def _unraisable(hook: Any) -> None:
+    """An interruption raised where Python cannot propagate it (inside a weakref or GC
+    callback, e.g. an import lock's) would be printed as 'Exception ignored' and lost:
+    raise the signal again, so that it is taken at the next point where it propagates."""
+    exc = hook.exc_value
+    if isinstance(exc, KeyboardInterrupt):
+        signal.raise_signal(signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        return
+    _previous_unraisable(hook)
+
+
+_previous_unraisable = sys.unraisablehook
+
+
 def install_signal_handlers() -> None:
     """SIGTERM raises :class:`~sim.commands.Terminated` (a KeyboardInterrupt) in the main
     thread, so that it is cleaned up like Ctrl-C; SIGINT keeps Python's handler (unless
-    it was ignored, as for a background job)."""
+    it was ignored, as for a background job). An interruption swallowed by a callback is
+    raised again (see :func:`_unraisable`)."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.unraisablehook = _unraisable
 
 
 def main_entry() -> None:
@@ -126,4 +144,10 @@ def main_entry() -> None:
         code = main()
     except KeyboardInterrupt as exc:  # between the handlers and main's own try
         code = interrupted(exc)
+    if code in (ExitCode.INTERRUPTED, ExitCode.TERMINATED):
+        # interrupted: everything was cleaned up; do not wait at exit for threads of a
+        # worker pool that was stopped (their pipes to dead workers may never drain)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)

@@ -16,6 +16,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
@@ -158,11 +159,14 @@ class ProcessExecutor(_Closing):
         # thread would mark failed once a worker is gone (in 3.11 that raises on the ones
         # already cancelled, a traceback on stderr): cancelled and forgotten first.
         procs = list((getattr(self._pool, "_processes", None) or {}).values())
-        pending = getattr(self._pool, "_pending_work_items", None)
-        if isinstance(pending, dict):
-            for item in list(pending.values()):
-                item.future.cancel()
-            pending.clear()
+        manager = getattr(self._pool, "_executor_manager_thread", None)
+        previous = threading.excepthook
+
+        def quiet(args: Any) -> None:  # the manager thread, told its workers are gone,
+            if args.thread is not manager:  # fails marking cancelled futures (3.11)
+                previous(args)
+
+        threading.excepthook = quiet
         for p in procs:
             if p.is_alive():
                 p.terminate()
@@ -171,7 +175,8 @@ class ProcessExecutor(_Closing):
             if p.is_alive():
                 p.kill()
                 p.join(timeout=5)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        # no waiting for the manager thread: the pipes to dead workers may never drain
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _in_order(futures: list[Any]) -> Iterator[Any]:
