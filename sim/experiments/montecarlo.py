@@ -38,6 +38,7 @@ from sim.experiments.stats import (
     json_number,
     json_quantiles,
     metric_stats,
+    wilson_interval,
 )
 from sim.results import metrics as mk
 from sim.results import write_atomically
@@ -125,6 +126,13 @@ class MonteCarloResult:
         """Share of replications in which each event of :meth:`indicators` happened."""
         return {k: float(np.mean(v)) if self.n else math.nan for k, v in self.indicators().items()}
 
+    def probability_intervals(self, confidence: float = 0.95) -> dict[str, tuple[float, float]]:
+        """Wilson score interval of each probability of :meth:`probabilities`."""
+        return {
+            k: wilson_interval(int(np.sum(v)), self.n, confidence)
+            for k, v in self.indicators().items()
+        }
+
     def cihalfwidth(self, key: str) -> float:
         """Half-width of the 95% confidence interval of the mean of ``key`` (normal
         approximation, over the replications where it has a value; inf below 2)."""
@@ -175,6 +183,10 @@ class MonteCarloResult:
             "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
             "quantiles": json_quantiles(qs),
             "probabilities": {k: json_number(p) for k, p in self.probabilities().items()},
+            "probability_ci95": {
+                k: [json_number(lo), json_number(hi)]
+                for k, (lo, hi) in self.probability_intervals().items()
+            },
             "metrics": stats,
         }
 

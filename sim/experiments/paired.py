@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.montecarlo import MonteCarloResult
-from sim.experiments.stats import check_quantiles, halfwidth, json_number, json_quantiles
+from sim.experiments.stats import (
+    check_quantiles,
+    halfwidth,
+    json_number,
+    json_quantiles,
+    paired_difference_interval,
+    wilson_interval,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_source
 from sim.scenario.model import Scenario
@@ -65,13 +72,20 @@ class PairedResult:
         pa, pb = self.a.indicators(), self.b.indicators()
         probs = {}
         for k in pa:
+            n = len(pa[k])
             d = pb[k].astype(float) - pa[k].astype(float)
-            mean, half = float(np.mean(d)) if len(d) else math.nan, halfwidth(d)
+            mean = float(np.mean(d)) if n else math.nan
+            lo, hi = paired_difference_interval(pa[k], pb[k])
+            a_lo, a_hi = wilson_interval(int(np.sum(pa[k])), n)
+            b_lo, b_hi = wilson_interval(int(np.sum(pb[k])), n)
             probs[k] = {
-                "a": json_number(float(np.mean(pa[k]))) if len(d) else None,
-                "b": json_number(float(np.mean(pb[k]))) if len(d) else None,
+                "a": json_number(float(np.mean(pa[k]))) if n else None,
+                "a_ci95": [json_number(a_lo), json_number(a_hi)],
+                "b": json_number(float(np.mean(pb[k]))) if n else None,
+                "b_ci95": [json_number(b_lo), json_number(b_hi)],
                 "difference": json_number(mean),
-                "ci95": [json_number(mean - half), json_number(mean + half)],
+                "ci95": [json_number(lo), json_number(hi)],
+                "ci95_method": "Newcombe hybrid score, paired (1998, method 10)",
             }
         metrics = {}
         for k in self.keys():

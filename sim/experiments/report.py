@@ -38,10 +38,18 @@ def _num(x: float | str | None) -> str:
 
 
 def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
-    """Probabilities per consumable and for the crew, then each consumable's minimum days of
-    supply (mean and quantiles)."""
+    """Probabilities per consumable and for the crew, each with its 95% Wilson interval,
+    then each consumable's minimum days of supply (mean and quantiles)."""
     sc = mc.scenario
     p = mc.probabilities()
+    ci = mc.probability_intervals()
+
+    def pct(key: str) -> str:
+        lo, hi = ci[key]
+        if math.isnan(lo):
+            return _pct(p[key])
+        return f"{_pct(p[key])} ({100 * lo:.1f}-{100 * hi:.1f})"
+
     s = mc.summary(quantiles)["metrics"]
     lines = [f"{sc.name}: {mc.n:,} replications (ensemble seed {mc.seed})", ""]
     qheads = [f"P{q:g}" for q in quantiles]
@@ -51,8 +59,8 @@ def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
         rows.append(
             [
                 c,
-                _pct(p[mk.probability_key(c, "below_reserve")]),
-                _pct(p[mk.probability_key(c, "depleted")]),
+                pct(mk.probability_key(c, "below_reserve")),
+                pct(mk.probability_key(c, "depleted")),
                 _num(entry.get("mean")),
             ]
             + [_num(entry.get(f"p{q:g}")) for q in quantiles]
@@ -61,11 +69,12 @@ def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
     lines += table_lines(heads, rows)
     lines.append("")
     lines.append(
-        f"  crew: P(uncrewed) RS {_pct(p['crew.p_rs_uncrewed'])}, USOS "
-        f"{_pct(p['crew.p_usos_uncrewed'])}, station {_pct(p['crew.p_station_uncrewed'])}; "
-        f"P(forced return) {_pct(p['crew.p_forced_return'])}"
+        f"  crew: P(uncrewed) RS {pct('crew.p_rs_uncrewed')}, USOS "
+        f"{pct('crew.p_usos_uncrewed')}, station {pct('crew.p_station_uncrewed')}; "
+        f"P(forced return) {pct('crew.p_forced_return')}"
     )
-    lines.append(f"  launches: P(at least one failure) {_pct(p['launch.p_any_failure'])}")
+    lines.append(f"  launches: P(at least one failure) {pct('launch.p_any_failure')}")
+    lines.append("  (in brackets: 95% Wilson intervals)")
     return "\n".join(lines)
 
 
@@ -86,7 +95,7 @@ def paired_table(
         lo, hi = e["ci95"]
         ci = "-" if lo is None else f"[{100 * lo:+.1f}, {100 * hi:+.1f}]"
         rows.append([key, _pct(e["a"]), _pct(e["b"]), f"{100 * e['difference']:+.1f}", ci])
-    lines += table_lines(["probability", "A", "B", "B-A (points)", "95% CI"], rows)
+    lines += table_lines(["probability", "A", "B", "B-A (points)", "95% CI (paired)"], rows)
     ranked = []
     for key, e in s["difference_b_minus_a"].items():
         if e["mean"] == 0 and e["std"] == 0:

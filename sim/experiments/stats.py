@@ -17,6 +17,8 @@ __all__ = [
     "json_number",
     "json_quantiles",
     "metric_stats",
+    "paired_difference_interval",
+    "wilson_interval",
 ]
 
 Z95 = 1.959963984540054
@@ -77,3 +79,40 @@ def json_number(x: float) -> float | None:
 def json_quantiles(qs: Sequence[float]) -> list[float | int]:
     """Percentages for JSON: whole ones as int (``5``, not ``5.0``)."""
     return [int(q) if float(q).is_integer() else q for q in qs]
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion ``successes / n`` (scipy's binomtest); (nan,
+    nan) for no trials. Unlike the normal approximation it stays inside [0, 1] and is not
+    empty at 0 or n successes: 0 of 1,000 gives [0, 0.0038]."""
+    if n <= 0:
+        return math.nan, math.nan
+    from scipy.stats import binomtest  # imported only where an interval is computed
+
+    ci = binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def paired_difference_interval(
+    a: np.ndarray, b: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Interval of P(b) - P(a) for paired 0/1 outcomes (the same replications): Newcombe's
+    hybrid score method with its correlation correction (method 10 of Newcombe 1998,
+    Statistics in Medicine 17:2635), built on the Wilson intervals of each side. It does
+    not collapse to zero width when no replication is discordant, as a Wald interval of
+    the 0/1 differences does."""
+    x, y = np.asarray(a, bool), np.asarray(b, bool)
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan
+    both, only_a = int(np.sum(x & y)), int(np.sum(x & ~y))
+    only_b, neither = int(np.sum(~x & y)), int(n - both - only_a - int(np.sum(~x & y)))
+    pa, pb = (both + only_a) / n, (both + only_b) / n
+    la, ua = wilson_interval(both + only_a, n, confidence)
+    lb, ub = wilson_interval(both + only_b, n, confidence)
+    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    phi = (both * neither - only_a * only_b) / math.sqrt(margins) if margins else 0.0
+    lower = math.sqrt(max(0.0, (pb - lb) ** 2 - 2 * phi * (pb - lb) * (ua - pa) + (ua - pa) ** 2))
+    upper = math.sqrt(max(0.0, (ub - pb) ** 2 - 2 * phi * (ub - pb) * (pa - la) + (pa - la) ** 2))
+    d = pb - pa
+    return max(-1.0, d - lower), min(1.0, d + upper)

@@ -329,3 +329,21 @@ def test_p_forced_return_when_every_or_no_replication_has_exactly_one(
     mc = _relief_ensemble(p_fail, 3)
     assert mc.values("crew.forced_returns").tolist() == [expected] * 3
     assert mc.probabilities()["crew.p_forced_return"] == expected
+
+
+def test_every_probability_carries_its_wilson_interval(tmp_path: Path) -> None:
+    from sim.experiments.stats import wilson_interval
+
+    mc = montecarlo(sim.load_scenario(UNCERTAIN), 60)
+    summary = mc.summary()
+    flags = mc.indicators()
+    assert summary["probability_ci95"].keys() == summary["probabilities"].keys()
+    for key, (lo, hi) in summary["probability_ci95"].items():
+        p = summary["probabilities"][key]
+        assert lo <= p <= hi
+        expected = wilson_interval(int(flags[key].sum()), 60)
+        assert (lo, hi) == (round(expected[0], 6) + 0.0, round(expected[1], 6) + 0.0)
+    pair = paired(mc, mc).summary()
+    entry = pair["probabilities"]["food.p_below_reserve"]
+    assert entry["difference"] == 0.0 and entry["ci95"][0] < 0 < entry["ci95"][1]
+    assert entry["ci95_method"].startswith("Newcombe")

@@ -145,3 +145,49 @@ def test_json_quantiles() -> None:
     got = json_quantiles([5.0, 50, 2.5, 99.9])
     assert got == [5, 50, 2.5, 99.9]
     assert [type(q) for q in got] == [int, int, float, float]
+
+
+# -- intervals of probabilities -----------------------------------------------------------
+def test_wilson_interval_matches_the_textbook_values() -> None:
+    from sim.experiments.stats import wilson_interval
+
+    # Wilson 95% for 5/10: 0.2366-0.7634; for 0/1000: 0-0.0038 (not an empty [0, 0])
+    lo, hi = wilson_interval(5, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+    lo, hi = wilson_interval(0, 1000)
+    assert lo == 0.0 and round(hi, 4) == 0.0038
+    lo, hi = wilson_interval(1000, 1000)
+    assert round(lo, 4) == 0.9962 and hi == 1.0
+    assert all(math.isnan(x) for x in wilson_interval(0, 0))
+
+
+def test_paired_interval_is_symmetric_contains_the_estimate_and_never_collapses() -> None:
+    from sim.experiments.stats import paired_difference_interval
+
+    rng = np.random.default_rng(4)
+    a = rng.random(400) < 0.3
+    b = a | (rng.random(400) < 0.1)  # b happens whenever a does, and a little more
+    lo, hi = paired_difference_interval(a, b)
+    d = float(np.mean(b) - np.mean(a))
+    assert lo < d < hi and lo > 0  # b is more likely: the whole interval is above 0
+    back = paired_difference_interval(b, a)
+    assert back == pytest.approx((-hi, -lo))
+    # no discordant replication: a Wald interval of the 0/1 differences would be [0, 0]
+    same_lo, same_hi = paired_difference_interval(a, a)
+    assert same_lo < 0 < same_hi and same_hi - same_lo < 0.05
+
+
+def test_paired_interval_is_narrower_than_the_independent_one_when_outcomes_agree() -> None:
+    from sim.experiments.stats import paired_difference_interval, wilson_interval
+
+    n = 500
+    a = np.zeros(n, bool)
+    a[:200] = True
+    b = a.copy()
+    b[200:210] = True  # 10 discordant of 500
+    lo, hi = paired_difference_interval(a, b)
+    la, ua = wilson_interval(200, n)
+    lb, ub = wilson_interval(210, n)
+    independent = math.hypot(0.42 - lb, ua - 0.4) + math.hypot(ub - 0.42, 0.4 - la)
+    assert hi - lo < 0.5 * independent
+    assert lo > 0  # 10 to 0 discordant: B is more likely
