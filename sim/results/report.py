@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.results.binding import binding
 from sim.results.result import Result
 
 __all__ = ["run_summary", "table_lines"]
@@ -25,6 +26,7 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"{c.reserve_days:>7g}  {m[f'{c.id}.first_below_reserve_date'] or 'never':<19}  "
             f"{m[f'{c.id}.depleted_date'] or 'never'}"
         )
+    lines += _binds(result)
     lines.append("")
     lines.append(
         f"  crew: RS uncrewed {m['crew.rs_uncrewed_days']:g} days, USOS uncrewed "
@@ -63,6 +65,24 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
         lines.append("")
         lines.append(f"  wrote {out_dir}/ (summary.json, timeseries.csv, flights.csv, events.csv)")
     return "\n".join(lines)
+
+
+def _binds(result: Result) -> list[str]:
+    """What binds first: the earliest reserve breach and the delivery that would have
+    prevented it (consumables breached the same day with the same cause are named)."""
+    found = [b for c in result.scenario.station.consumables if (b := binding(result, c.id))]
+    if not found:
+        return []
+    first = min(found, key=lambda b: b.breach_day)
+    lines = ["", f"  binds first: {first.sentence(result)}"]
+    same = [
+        b.consumable
+        for b in found
+        if b is not first and b.breach_day == first.breach_day and b.flight == first.flight
+    ]
+    if same:
+        lines.append(f"    the same day and delivery for: {', '.join(same)}")
+    return lines
 
 
 def table_lines(heads: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
