@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from sim.results import metrics as mk
+from sim.results.binding import binding
 from sim.results.result import Result, simulate
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_source
@@ -142,6 +143,9 @@ class CriticalResult:
     spot_checks: list[tuple[int, bool]]
     """(value, holds) at evenly spaced values across [lo, hi]."""
     warnings: list[str]
+    binds: str | None = None
+    """At ``first_failing``: the first reserve breach and the delivery that would have
+    prevented it, in one sentence (see :mod:`sim.results.binding`); None without one."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``iss-sim critical --json``)."""
@@ -161,6 +165,7 @@ class CriticalResult:
             "evaluations": self.evaluations,
             "spot_checks": [{"value": v, "holds": h} for v, h in self.spot_checks],
             "warnings": self.warnings,
+            "binds": self.binds,
         }
 
 
@@ -216,13 +221,16 @@ def critical(
     run_seed = base.seed if seed is None else seed
     memo: dict[int, list[Breach]] = {}
 
+    def run_at(value: int) -> Result:
+        try:
+            sc = source.build((*sets, override(param, value)))
+        except ScenarioError as exc:
+            raise relabel(exc, len(sets)) from None
+        return simulate(sc, seed=run_seed)
+
     def evaluate(value: int) -> list[Breach]:
         if value not in memo:
-            try:
-                sc = source.build((*sets, override(param, value)))
-            except ScenarioError as exc:
-                raise relabel(exc, len(sets)) from None
-            memo[value] = breaches(simulate(sc, seed=run_seed), criterion)
+            memo[value] = breaches(run_at(value), criterion)
             if progress is not None:
                 progress(1)
         return memo[value]
@@ -259,4 +267,14 @@ def critical(
         evaluations=len(memo),
         spot_checks=spot_results,
         warnings=monotone_warnings(((v, not b) for v, b in memo.items()), param),
+        binds=None if failing is None else _binds(run_at(failing), memo[failing]),
     )
+
+
+def _binds(result: Result, found: list[Breach]) -> str | None:
+    """The sentence of what binds the first reserve breach among ``found``."""
+    first = next((b for b in found if b.kind == "reserve"), None)
+    if first is None:
+        return None
+    b = binding(result, first.subject)
+    return None if b is None else b.sentence(result)

@@ -237,6 +237,8 @@ def critical_text(r: CriticalResult) -> str:
             lines.append(f"    same day: {', '.join(str(b) for b in same)}")
         if later:
             lines.append(f"    then: {', '.join(str(b) for b in later)}")
+    if r.binds:
+        lines.append(f"  why, at {r.first_failing}: {r.binds}")
     spots = ", ".join(f"{v}{'' if ok else ' x'}" for v, ok in r.spot_checks)
     lines.append(f"  {r.evaluations} runs; spot checks (x = fails): {spots}")
     return "\n".join(lines)

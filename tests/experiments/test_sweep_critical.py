@@ -334,3 +334,21 @@ def test_critical_on_a_parameter_that_is_not_a_number_says_so(cli, param: str, k
     assert code == 2
     assert f"critical needs a numeric parameter (days, kg, a count); {param} {kind}" in err
     assert "got the number 0" not in err
+
+
+def test_critical_says_which_delivery_binds_at_the_first_failing_value(cli) -> None:
+    import json
+
+    from conftest import ROOT
+
+    code, out, _ = cli(
+        "critical", ROOT / "scenarios" / "baseline.yaml",
+        "--param", "pads.baikonur-31.outages.0.repair_days", "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert (data["value"], data["first_failing"]) == (104, 105)
+    assert data["binds"] == (
+        "food below 45 days on 2026-04-01; the delivery due first, Progress MS-33, docked "
+        "2026-04-02, 100 days late (baikonur-31 was down from 2025-11-27 for 105 days)"
+    )
