@@ -110,6 +110,18 @@ def cargo_flight(fid: str, launch_day: float, kg: float, **extra: Any) -> dict[s
     }
 
 
+def crew_flight(fid: str, launch_day: float, crew: int = 3, **extra: Any) -> dict[str, Any]:
+    """A capsule flight (1 day transit) bringing ``crew`` RS crew."""
+    return {
+        "id": fid,
+        "vehicle": "capsule",
+        "pad": "pad",
+        "launch": day(launch_day),
+        "crew": {"RS": crew},
+        **extra,
+    }
+
+
 def build(data: dict[str, Any], overrides: list[str] | None = None) -> sim.Scenario:
     """Validate a scenario dict through the real YAML loader."""
     text = yaml.safe_dump(copy.deepcopy(data), sort_keys=False)

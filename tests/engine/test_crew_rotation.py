@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import base_dict, build, day
+from conftest import base_dict, build, crew_flight, day
 
 import sim
 
@@ -21,16 +21,7 @@ def relief_case(planned: dict[str, Any]) -> sim.Result:
     data["vehicles"][0]["docked_life_days"] = 200
     data["rules"] = {"handover_days": 9}
     data["station"]["docked"][0].update(planned)
-    data["flights"] = [
-        {
-            "id": "Relief",
-            "vehicle": "capsule",
-            "pad": "pad",
-            "launch": day(99),
-            "crew": {"RS": 3},
-            "relieves": "Lifeboat",
-        }
-    ]
+    data["flights"] = [crew_flight("Relief", 99, relieves="Lifeboat")]
     return sim.simulate(build(data))
 
 

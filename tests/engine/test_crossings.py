@@ -7,24 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ROOT, base_dict, cargo_flight, day
+from conftest import ROOT, base_dict, cargo_flight, crew_flight, day
 
 import sim
 from sim.engine import EPS_DAYS
 from sim.experiments.montecarlo import replication_seed
 from sim.results.rundata import RunData
-
-
-def _crew_flight(fid: str, launch_day: float, crew: int = 3, **extra: Any) -> dict[str, Any]:
-    """A capsule (1 day transit) bringing ``crew`` RS crew; it stays past the horizon."""
-    return {
-        "id": fid,
-        "vehicle": "capsule",
-        "pad": "pad",
-        "launch": day(launch_day),
-        "crew": {"RS": crew},
-        **extra,
-    }
 
 
 def _run(data: dict[str, Any]) -> sim.Result:
@@ -40,7 +28,7 @@ def test_crew_arrival_steps_below_the_reserve_and_is_logged_at_that_instant() ->
     # 1 day transit): 240 kg / 6 kg/day = 40 days, below 45 at once; empty on day 60
     data = base_dict(crew=3, stock_kg=300, horizon_days=100)
     data["vehicles"][0]["seats"] = 6
-    data["flights"] = [_crew_flight("Soyuz B", 19)]
+    data["flights"] = [crew_flight("Soyuz B", 19)]
     res = _run(data)
     assert _crossings(res, "below_reserve") == [(20.0, "food")]
     assert _crossings(res, "depleted") == [(pytest.approx(60.0), "food")]
@@ -58,7 +46,7 @@ def test_a_step_onto_an_empty_stock_is_one_breach_and_one_depletion_at_that_inst
     # nobody aboard and an empty stock (nothing used: no crossing), then a crew docks
     data = base_dict(crew=0, stock_kg=0, horizon_days=50)
     data["station"]["docked"] = []
-    data["flights"] = [_crew_flight("Soyuz A", 9)]
+    data["flights"] = [crew_flight("Soyuz A", 9)]
     res = _run(data)
     assert _crossings(res, "below_reserve") == [(10.0, "food")]
     assert _crossings(res, "depleted") == [(10.0, "food")]
@@ -103,7 +91,7 @@ def test_a_crew_leaving_lifts_the_margin_without_an_event() -> None:
     # days of supply jump up (no entry); the store then falls steadily below the line
     data = base_dict(crew=3, stock_kg=600, horizon_days=200)
     data["vehicles"][0]["seats"] = 3
-    data["flights"] = [_crew_flight("Soyuz B", 0, stay_days=9)]
+    data["flights"] = [crew_flight("Soyuz B", 0, stay_days=9)]
     res = _run(data)
     # day 0-1: 3 crew (600 -> 597), day 1-10: 6 crew (597 -> 543), then 3 crew:
     # 543 kg / 3 = 181 days at day 10: below 45 on day 10 + 136 = 146

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight, day
+from conftest import ROOT, Cli, WriteScenario, base_dict, build, cargo_flight, crew_flight
 
 import sim
 from sim.cli import main
@@ -297,16 +297,7 @@ def _relief_ensemble(p_fail: float, n: int) -> MonteCarloResult:
     none (handover, then the horizon on day 250)."""
     data = base_dict(crew=3, stock_kg=1e6, horizon_days=250)
     data["vehicles"][0]["docked_life_days"] = 200
-    data["flights"] = [
-        {
-            "id": "Relief",
-            "vehicle": "capsule",
-            "pad": "pad",
-            "launch": day(99),
-            "crew": {"RS": 3},
-            "relieves": "Lifeboat",
-        }
-    ]
+    data["flights"] = [crew_flight("Relief", 99, relieves="Lifeboat")]
     data["uncertainty"] = {"launch_failures": {"rocket": {"failure_probability": p_fail}}}
     return montecarlo(build(data), n)
 
