@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sim.results.metrics import metric_group
+
 __all__ = ["VERDICTS", "WHOLE_RUN", "CompareReport", "Row", "metric_group"]
 
 VERDICTS = ("same", "within", "changed", "type", "missing", "extra")
@@ -23,13 +25,6 @@ _RANK = {"changed": 0, "type": 0, "missing": 0, "within": 1, "extra": 2, "same":
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MARK = {"within": "≈", "extra": "+", "missing": "−", "same": "="}
-
-
-def metric_group(key: str) -> str:
-    """The group of a metric: ``pad.X`` and ``flight.X`` per item, else the first segment."""
-    if key.startswith(("pad.", "flight.")) and key.count(".") >= 2:
-        return key.rsplit(".", 1)[0]
-    return key.split(".", 1)[0]
 
 
 def value_kind(value: Any) -> str:
