@@ -232,7 +232,7 @@ def _scenarios(args: argparse.Namespace) -> list[tuple[str, Scenario]]:
 def _check_metric(sc: Scenario, metric: str) -> None:
     """The --until-ci metric must be a number, a date or a probability of the ensemble."""
     metrics = simulate(sc).metrics
-    names = [*metrics, *mk.probability_names(c.id for c in sc.station.consumables)]
+    names = [*metrics, *mk.probability_names(mk.stock_segments(sc))]
     if metric not in names:
         hint = did_you_mean(metric, names, cutoff=0.5)
         raise UserError(f"--until-ci: no metric {metric!r}{hint}")

@@ -23,9 +23,10 @@ from sim.engine.pads import PadState
 from sim.engine.plan import plan_of
 from sim.engine.record import EventLog, OutageRecord, RawEvent, RunRecord, StoreStats
 from sim.engine.rng import Streams
+from sim.engine.sharing import OnNeed
 from sim.engine.stores import Store
 from sim.scenario.dists import draw
-from sim.scenario.model import SEGMENTS, Scenario
+from sim.scenario.model import SEGMENTS, Consumable, Scenario, SharingOnNeed
 
 __all__ = ["Engine", "run"]
 
@@ -35,7 +36,50 @@ __all__ = ["Engine", "run"]
 # env.step/env.peek, map(attrgetter) for the row's levels) measured no difference, so the
 # plain forms are used.
 _CROSSING = operator.attrgetter("crossing_at")
+_DUE = operator.attrgetter("next_at")
 _FIRST = operator.itemgetter(0)
+
+
+def _stores_of(c: Consumable, sharing: object) -> list[Store]:
+    """The stores that hold consumable ``c``: one pool, one holding segment, or one per
+    segment (a split consumable that is pooled is one pool with each segment's rates)."""
+    if not c.split:
+        return [
+            Store(
+                c.id,
+                c.initial_kg(),
+                c.per_crew_day,
+                c.fixed_per_day,
+                c.reserve_days,
+                segment=c.held_by,
+            )
+        ]
+    rates = c.crew_rates()
+    if sharing == "pooled":
+        pooled = (rates["RS"], rates["USOS"])
+        return [
+            Store(
+                c.id,
+                c.initial_kg(),
+                rates["RS"],
+                c.station_fixed_per_day(),
+                c.reserve_days,
+                crew_rates=pooled,
+            )
+        ]
+    assert c.segments is not None
+    return [
+        Store(
+            c.id,
+            c.segment_initial_kg(seg),
+            rates[seg],
+            c.segments[seg].fixed_per_day,
+            c.reserve_days,
+            segment=seg,
+            crew_rates=(rates[seg], 0.0) if seg == "RS" else (0.0, rates[seg]),
+        )
+        for seg in SEGMENTS
+    ]
 
 
 def run(scenario: Scenario, seed: int | None = None) -> RunRecord:
@@ -70,11 +114,28 @@ class Engine:
         self.crew: dict[str, int] = dict.fromkeys(SEGMENTS, 0)
         self.seats = 0
         self._crew_total = 0
-        self.stores = {
-            c.id: Store(c.id, c.initial_kg(), c.per_crew_day, c.fixed_per_day, c.reserve_days)
-            for c in scenario.station.consumables
-        }
-        self._store_list = list(self.stores.values())
+        self._crew_now = (0, 0)
+        self.stores: dict[str, list[Store]] = {}
+        """By consumable id, the stores that hold it (one, or one per segment)."""
+        self.route: dict[str, dict[str, Store]] = {}
+        """By consumable and segment, the store that cargo docked there goes to."""
+        self.sharing: list[OnNeed] = []
+        self.undelivered: dict[str, float] = {}
+        """kg of refuel cargo that docked where it could not be transferred."""
+        for c in scenario.station.consumables:
+            rule = scenario.rules.sharing_of(c.id)
+            held = self.stores[c.id] = _stores_of(c, rule)
+            by_seg = {s.segment: s for s in held}
+            self.route[c.id] = {seg: by_seg.get(seg, held[0]) for seg in SEGMENTS}
+            if isinstance(rule, SharingOnNeed) and len(held) == 2:
+                pair = (held[0], held[1])
+                self.sharing.append(
+                    OnNeed(c.id, pair, rule.below_days, rule.donor_keeps_days, rule.max_kg_per_day)
+                )
+        self._store_list = [s for held in self.stores.values() for s in held]
+        self._refuel = {c.id for c in scenario.station.consumables if c.refuel}
+        self._port_segment = {p.id: p.segment for p in scenario.station.ports}
+        self._port_refuel = {p.id for p in scenario.station.ports if p.refuel}
         self.pads = {p.id: PadState(p.id, p.turnaround_days) for p in scenario.pads}
         self.outages: dict[str, list[tuple[float, float]]] = {p.id: [] for p in scenario.pads}
         self.grounded: dict[str, float] = {}
@@ -104,7 +165,20 @@ class Engine:
             self.crafts[craft.id] = craft
             self.occupant[craft.port] = craft.id
             self.events.append(
-                (0.0, "on_station", craft.id, None, craft.port, None, None, None, None)
+                (
+                    0.0,
+                    "on_station",
+                    craft.id,
+                    None,
+                    craft.port,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
             )
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
@@ -137,9 +211,26 @@ class Engine:
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(start)
-        self.events.append((self.env.now, "pad_down", pad_id, None, None, repair, None, None, None))
+        self.events.append(
+            (
+                self.env.now,
+                "pad_down",
+                pad_id,
+                None,
+                None,
+                repair,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        )
         yield self.env.timeout(repair)
-        self.events.append((self.env.now, "pad_up", pad_id, None, None, None, None, None, None))
+        self.events.append(
+            (self.env.now, "pad_up", pad_id, None, None, None, None, None, None, None, None, None)
+        )
 
     def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
         """Start each flight's process when it is ready to launch (planned date plus slip,
@@ -169,10 +260,25 @@ class Engine:
             stand_down = self._stand_down(c)
             self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
             self.events.append(
-                (now, "launch_failure", c.id, pad, None, stand_down, family, None, None)
+                (
+                    now,
+                    "launch_failure",
+                    c.id,
+                    pad,
+                    None,
+                    stand_down,
+                    family,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
             )
             return
-        self.events.append((now, "launch", c.id, pad, None, None, None, None, None))
+        self.events.append(
+            (now, "launch", c.id, pad, None, None, None, None, None, None, None, None)
+        )
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
         occupant = self.occupant
@@ -206,28 +312,56 @@ class Engine:
         c.port, c.dock = port, t
         self._begin_change(t)
         if c.cargo:
-            stores = self.stores
-            for cid, kg in c.cargo.items():
-                stores[cid].deliver(t, kg)
+            self._deliver(c, port, t)
         if c.n_crew or c.is_crew:
             self._board(c)
-        self.events.append((t, "dock", c.id, None, port, None, None, None, None))
+        self.events.append((t, "dock", c.id, None, port, None, None, None, None, None, None, None))
         self._end_change(t)
         if c.relieves is not None:
             ev = self.relief[c.relieves]
             if not ev.triggered:
                 ev.succeed(t)
 
+    def _deliver(self, c: Craft, port: str, t: float) -> None:
+        """Add ``c``'s cargo at ``t``: kg by segment where given, else to the segment of
+        ``port``; refuel cargo only from a refuelling vehicle at a refuel port."""
+        seg = self._port_segment[port]
+        refuel = self._refuel
+        for cid, kg in c.cargo.items():
+            to = self.route[cid]
+            if isinstance(kg, dict):
+                for s, part in kg.items():
+                    to[s].deliver(t, part)
+            elif cid in refuel and not (c.vtype.refuel and port in self._port_refuel):
+                self.undelivered[cid] = self.undelivered.get(cid, 0.0) + kg
+            else:
+                to[seg].deliver(t, kg)
+
     def _wait_for_port(self, c: Craft) -> Generator[Any, Any, str]:
         """Wait for a compatible port to free; a cargo vehicle that has stayed its
         ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
-        self.events.append((env.now, "port_wait", c.id, None, None, None, None, None, None))
+        self.events.append(
+            (env.now, "port_wait", c.id, None, None, None, None, None, None, None, None, None)
+        )
         while True:
             victim, when = self._yield_candidate(c.ports)
             if victim is not None and when <= env.now:
                 victim.evicted = True
-                yielding = (env.now, "port_yield", victim.id, None, None, None, None, c.id, None)
+                yielding = (
+                    env.now,
+                    "port_yield",
+                    victim.id,
+                    None,
+                    None,
+                    None,
+                    None,
+                    c.id,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
                 self.events.append(yielding)
                 self.procs[victim.id].interrupt("port needed")
             wake = env.event()
@@ -313,25 +447,47 @@ class Engine:
             self._evacuate(due[1])
             yield wake  # the crews leave at once; look again after that change
 
-    def _evacuation_due(self, limit: float) -> tuple[float, str] | None:
+    def _evacuation_due(self, limit: float) -> tuple[float, Store] | None:
         """(time, consumable) at which a crew consumable reaches ``limit`` days, if crew
         is aboard; now if it already has."""
         if self._crew_total == 0:
             return None
-        best: tuple[float, str] | None = None
-        for s in self.stores.values():
-            if s.per_crew_day <= 0 or s.rate <= 0:
+        best: tuple[float, Store] | None = None
+        for s in self._store_list:
+            if max(s.crew_rates) <= 0 or s.rate <= 0:
                 continue
-            at = s.t + max(0.0, s.level / s.rate - limit)
+            if s.flow == 0.0:
+                at = s.t + max(0.0, s.level / s.rate - limit)
+            elif s.rate > s.flow:
+                at = s.t + max(0.0, (s.level - limit * s.rate) / (s.rate - s.flow))
+            elif s.level < limit * s.rate:
+                at = s.t
+            else:
+                continue
             if best is None or at < best[0]:
-                best = (at, s.id)
+                best = (at, s)
         if best is None:
             return None
         return max(best[0], self.env.now), best[1]
 
-    def _evacuate(self, cause: str) -> None:
+    def _evacuate(self, cause: Store) -> None:
         now = self.env.now
-        self.events.append((now, "evacuation", "station", None, None, None, None, None, cause))
+        self.events.append(
+            (
+                now,
+                "evacuation",
+                "station",
+                None,
+                None,
+                None,
+                None,
+                None,
+                cause.id,
+                cause.segment,
+                None,
+                None,
+            )
+        )
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
             if docked and c.is_crew and c.n_crew > 0:
@@ -343,7 +499,7 @@ class Engine:
         assert c.port is not None
         self.occupant[c.port] = None
         kind = "forced_return" if c.forced else "undock"
-        self.events.append((t, kind, c.id, None, c.port, None, None, None, None))
+        self.events.append((t, kind, c.id, None, c.port, None, None, None, None, None, None, None))
         if c.is_crew:  # a cargo vehicle leaving changes no series value
             self._begin_change(t)
             for seg, n in c.crew.items():
@@ -374,13 +530,34 @@ class Engine:
         self._set_crew(self.env.now)
 
     def _set_crew(self, t: float) -> None:
-        total = self.crew["RS"] + self.crew["USOS"]
-        if total == self._crew_total:
+        rs, usos = self.crew["RS"], self.crew["USOS"]
+        total = rs + usos
+        if (rs, usos) == self._crew_now:
             return
+        self._crew_now = (rs, usos)
+        changed = total != self._crew_total  # every store is re-based then, as it always was
         self._crew_total = total
         for store in self._store_list:
-            for kind in store.set_crew(t, total):  # a step below the line or to zero
-                self.events.append((t, kind, store.id, None, None, None, None, None, None))
+            rate = store.rate_for(rs, usos)
+            if not changed and rate == store.rate:
+                continue
+            for kind in store.set_rate(t, rate):  # a step below the line or to zero
+                self.events.append(
+                    (
+                        t,
+                        kind,
+                        store.id,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        store.segment,
+                        None,
+                        None,
+                    )
+                )
 
     def _slip(self, c: Craft) -> float:
         if not self.random:
@@ -406,10 +583,24 @@ class Engine:
 
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each entry below the reserve or to zero at
-        its exact time (with a time-series row there). A crossing within EPS_DAYS of ``t``
-        stays pending: the change at ``t`` may undo it (a touch of the line, not a breach)."""
+        its exact time (with a time-series row there), and re-solving the sharing flows
+        where they change. A crossing within EPS_DAYS of ``t`` stays pending: the change
+        at ``t`` may undo it (a touch of the line, not a breach)."""
         stores = self._store_list
-        while stores and (tc := min(map(_CROSSING, stores))) < t - EPS_DAYS:
+        sharing = self.sharing
+        while stores:
+            tc = min(map(_CROSSING, stores))
+            ts = min(map(_DUE, sharing)) if sharing else math.inf
+            if ts <= tc + EPS_DAYS and ts < t - EPS_DAYS:  # a flow changes first
+                at = ts if ts > self._row_at else self._row_at
+                for s in stores:
+                    s.advance(at)
+                self._solve_sharing(at, due_only=True)
+                if at != self._row_at:
+                    self._row(at)
+                continue
+            if tc >= t - EPS_DAYS:
+                break
             # every store crossing at tc is entered (several do when stock and use match;
             # crossings closer than EPS_DAYS are one); one pending since the last change
             # (within EPS_DAYS before it) is dated at that change
@@ -419,11 +610,24 @@ class Engine:
                 s.advance(at)
             for s in crossing:
                 kind = s.pass_crossing()
-                self.events.append((at, kind, s.id, None, None, None, None, None, None))
+                if kind:
+                    self.events.append(
+                        (at, kind, s.id, None, None, None, None, None, None, s.segment, None, None)
+                    )
             if at != self._row_at:
                 self._row(at)
         for s in stores:
             s.advance(t)
+
+    def _solve_sharing(self, t: float, due_only: bool = False) -> None:
+        """Re-solve the sharing flows at ``t`` (all of them, or those due by then)."""
+        for rule in self.sharing:
+            if due_only and rule.next_at > t + EPS_DAYS:
+                continue
+            ended = rule.solve(t)
+            if ended is not None:
+                self.events.append(ended)
+        self._wake_watch()
 
     def _begin_change(self, t: float) -> None:
         """Before changing stores or crew at ``t``: use stock up to ``t`` and write the row
@@ -438,6 +642,12 @@ class Engine:
             self.rows.pop()
         self._row(t)
         self._post_row_at = t
+        if self.sharing:
+            self._solve_sharing(t)
+        else:
+            self._wake_watch()
+
+    def _wake_watch(self) -> None:
         wake = self._watch_wake
         if wake is not None and not wake.triggered:
             wake.succeed()  # the evacuation watch re-solves its crossing time
@@ -460,12 +670,16 @@ class Engine:
         self.processed = n
         self._begin_change(horizon)
         self._end_change(horizon)
+        for rule in self.sharing:
+            ended = rule.close(horizon)
+            if ended is not None:
+                self.events.append(ended)
         return self
 
     def record(self) -> RunRecord:
         """The record of the run (after :meth:`run`)."""
         names = ["day", *(f"crew_{s}" for s in SEGMENTS), "seats"]
-        names += [f"{cid}_kg" for cid in self.stores]
+        names += [_column(s) for s in self._store_list]
         table = np.array(self.rows, dtype=float).reshape(len(self.rows), len(names))
         plan = plan_of(self.sc)
         return RunRecord(
@@ -474,7 +688,8 @@ class Engine:
             horizon_days=self.horizon,
             events=EventLog(sorted(self.events, key=_FIRST)),
             series={name: table[:, j] for j, name in enumerate(names)},
-            stores={cid: _stats(s) for cid, s in self.stores.items()},
+            stores={_label(s): _stats(s) for s in self._store_list},
+            undelivered=dict(self.undelivered),
             outages=[
                 OutageRecord(pad, start, repair)
                 for pad, spans in self.outages.items()
@@ -486,9 +701,22 @@ class Engine:
         )
 
 
+def _label(s: Store) -> str:
+    """A store's key in the record: ``food`` (one pool) or ``food.RS``."""
+    return s.id if s.segment is None else f"{s.id}.{s.segment}"
+
+
+def _column(s: Store) -> str:
+    """A store's level column: ``food_kg`` or ``food_RS_kg``."""
+    return f"{s.id}_kg" if s.segment is None else f"{s.id}_{s.segment}_kg"
+
+
 def _stats(s: Store) -> StoreStats:
+    spans = list(s.spans)
     return StoreStats(
         id=s.id,
+        segment=s.segment,
+        crew_rates=s.crew_rates,
         per_crew_day=s.per_crew_day,
         fixed_per_day=s.fixed_per_day,
         reserve_days=s.reserve_days,
@@ -502,4 +730,7 @@ def _stats(s: Store) -> StoreStats:
         delivered_kg=s.delivered,
         consumed_kg=s.consumed,
         end_kg=s.level,
+        transferred_in_kg=s.transferred_in,
+        transferred_out_kg=s.transferred_out,
+        below_spans=tuple(zip(spans[::2], [*spans[1::2], math.inf], strict=False)),
     )

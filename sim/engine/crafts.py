@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario.model import VehicleType
+from sim.scenario.model import Cargo, VehicleType
 
 __all__ = ["Craft"]
 
@@ -31,7 +31,7 @@ class Craft:
         id: str,
         vtype: VehicleType,
         crew: dict[str, int],
-        cargo: dict[str, float],
+        cargo: Cargo,
         ports: list[str],
         planned_launch: float | None = None,
         pads: list[str] | None = None,

@@ -11,6 +11,12 @@ it again is a touch, not a breach. An entry is dated at the instant the line was
 the crossing time for a steady fall, the event's time for a step (crew arriving). Each
 entry is counted once; the store records it (``first_below_at``, ``depleted_at``) and
 returns it to whoever logs events.
+
+A store may also take or give a steady transfer (``flow``, kg/day: positive in, negative
+out), set by a sharing rule (:mod:`sim.engine.sharing`). Its level then changes at
+``flow - rate`` kg/day, still linear between events, so the crossings stay exact; a store
+that rises back over its reserve line while receiving leaves the region below at that
+crossing (a ``rise``, not logged).
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ import math
 
 from sim.engine.clock import EPS_DAYS
 
-__all__ = ["BELOW", "DEPLETED", "Store"]
+__all__ = ["BELOW", "DEPLETED", "RISE", "Store"]
 
 INF = math.inf
 BELOW = "below_reserve"
 DEPLETED = "depleted"
+RISE = ""
+""":meth:`Store.pass_crossing`'s kind for leaving the region below the line (not logged)."""
 _NONE: tuple[str, ...] = ()
 
 
@@ -40,6 +48,7 @@ class Store:
         "below",
         "below_days",
         "consumed",
+        "crew_rates",
         "crossing_at",
         "crossing_kind",
         "delivered",
@@ -47,6 +56,7 @@ class Store:
         "empty",
         "first_below_at",
         "fixed_per_day",
+        "flow",
         "id",
         "initial",
         "level",
@@ -55,8 +65,12 @@ class Store:
         "per_crew_day",
         "rate",
         "reserve_days",
+        "segment",
         "shortfall",
+        "spans",
         "t",
+        "transferred_in",
+        "transferred_out",
     )
 
     def __init__(
@@ -68,14 +82,27 @@ class Store:
         reserve_days: float,
         crew: int = 0,
         t: float = 0.0,
+        *,
+        segment: str | None = None,
+        crew_rates: tuple[float, float] | None = None,
     ) -> None:
         self.id = cid
+        self.segment = segment
+        """The segment holding the stock (None: one station-wide pool)."""
         self.initial = self.level = float(initial_kg)
         self.per_crew_day = per_crew_day
+        self.crew_rates = (per_crew_day, per_crew_day) if crew_rates is None else crew_rates
+        """kg per person per day of RS and of USOS crew (0 for crew who use another stock)."""
         self.fixed_per_day = fixed_per_day
         self.reserve_days = reserve_days
         self.t = t
         self.delivered = self.consumed = self.shortfall = self.below_days = 0.0
+        self.transferred_in = self.transferred_out = 0.0
+        self.flow = 0.0
+        """Transfer now, kg/day: positive in, negative out."""
+        self.spans: list[float] = []
+        """Start and end times of the stretches below the reserve line, flat (an open
+        stretch has its start only)."""
         self.depleted_at: float | None = None
         self.first_below_at: float | None = None
         self.below = False
@@ -102,6 +129,9 @@ class Store:
         """Set the next crossing from the state now (the reserve line first, then zero);
         it may be now, when the store sits on the line and falls."""
         r = self.rate
+        if self.flow != 0.0:
+            self._find_crossing_with_flow(r)
+            return
         if r > 0:
             dos = self.level / r
             if not self.below:
@@ -115,18 +145,47 @@ class Store:
                 return
         self.crossing_at = INF
 
+    def _find_crossing_with_flow(self, r: float) -> None:
+        fall = r - self.flow  # kg/day the level falls (negative: it rises)
+        line = self.reserve_days * r
+        if fall > 0 and r > 0:
+            if not self.below:
+                ahead = (self.level - line) / fall
+                self.crossing_at = self.t + ahead if ahead > 0.0 else self.t
+                self.crossing_kind = "reserve"
+                return
+            if not self.empty:
+                ahead = self.level / fall
+                self.crossing_at = self.t + ahead if ahead > 0.0 else self.t
+                self.crossing_kind = "depleted"
+                return
+        elif fall < 0 and self.below:  # receiving more than it uses: back over the line
+            self.crossing_at = self.t + max(0.0, (line - self.level) / -fall)
+            self.crossing_kind = "rise"
+            return
+        self.crossing_at = INF
+
     def pass_crossing(self) -> str:
         """Enter the pending crossing now (at ``t``; the caller has advanced the store to
         it) and return the event kind (``below_reserve`` or ``depleted``). Used by the
         engine, which logs each entry."""
+        if self.crossing_kind == "rise":
+            self._leave(self.t)
+            self._find_crossing()
+            return RISE
         kind = BELOW if self.crossing_kind == "reserve" else DEPLETED
         self._enter(kind, max(self.t, self.crossing_at))
         self._find_crossing()
         return kind
 
+    def _leave(self, at: float) -> None:
+        self.below = False
+        self.spans.append(at)
+
     def _enter(self, kind: str, at: float) -> None:
         if kind == BELOW:
             self.below = True
+            self.spans.append(at)
             if self.first_below_at is None:
                 self.first_below_at = at
         else:
@@ -144,7 +203,9 @@ class Store:
         if dt <= 0:
             return
         r = self.rate
-        if r > 0:
+        if self.flow != 0.0:
+            self._advance_with_flow(t, dt, r)
+        elif r > 0:
             level = self.level
             dos0 = level / r
             over = dos0 - self.reserve_days  # days above the reserve line at self.t
@@ -164,6 +225,52 @@ class Store:
                 self._note_min(dos0 - dt, t)  # days of supply fall: the low is at t
         self.t = t
 
+    def _advance_with_flow(self, t: float, dt: float, r: float) -> None:
+        """:meth:`advance` while a transfer flows: the level moves at ``flow - r`` kg/day
+        (a donor's flow stops, by the sharing rule, before it could empty it)."""
+        flow = self.flow
+        if flow > 0:
+            self.transferred_in += flow * dt
+        else:
+            self.transferred_out -= flow * dt
+        level = self.level
+        slope = flow - r
+        if r > 0:
+            gap = level - self.reserve_days * r  # kg above the reserve line at self.t
+            if slope < 0:
+                above = gap / -slope if gap > 0 else 0.0
+                self.below_days += max(0.0, dt - above)
+            elif slope > 0:
+                self.below_days += min(dt, -gap / slope) if gap < 0 else 0.0
+            elif gap < -EPS_DAYS * r:  # held level below the line (on it is a touch)
+                self.below_days += dt
+        if slope >= 0:
+            self.consumed += r * dt
+            self.level = level + slope * dt
+        else:
+            empty_in = level / -slope if level > 0 else 0.0
+            if empty_in >= dt:
+                self.consumed += r * dt
+                self.level = level + slope * dt
+            else:  # runs out, then uses what flows in
+                self.consumed += r * empty_in + min(r, max(flow, 0.0)) * (dt - empty_in)
+                self.shortfall += max(0.0, r - max(flow, 0.0)) * (dt - empty_in)
+                if level > 0:
+                    self._note_min(0.0, self.t + empty_in)
+                self.level = 0.0
+        if r > 0:
+            self._note_min(self.level / r, t)
+        self.t = t
+
+    def set_flow(self, t: float, flow: float) -> None:
+        """Set the transfer at ``t`` (kg/day: positive in, negative out)."""
+        if t > self.t:
+            self.advance(t)
+        self.flow = flow
+        if self.empty and flow > self.rate:
+            self.empty = False
+        self._find_crossing()
+
     def _note_min(self, value: float, t: float) -> None:
         if value < self.min_dos:
             self.min_dos, self.min_at = value, t
@@ -177,26 +284,38 @@ class Store:
         if self.empty and self.level > 0:
             self.empty = False
         if self.below and self.dos() > self.reserve_days + EPS_DAYS:
-            self.below = False
+            self._leave(t)
         self._find_crossing()
 
+    def rate_for(self, crew_rs: int, crew_usos: int) -> float:
+        """Use in kg/day with these crews aboard."""
+        a_rs, a_usos = self.crew_rates
+        if a_rs == a_usos:  # the same arithmetic as one pool's crew x per_crew_day
+            return (crew_rs + crew_usos) * a_rs + self.fixed_per_day
+        return crew_rs * a_rs + crew_usos * a_usos + self.fixed_per_day
+
     def set_crew(self, t: float, crew: int) -> tuple[str, ...]:
-        """Change the number of people using this stock at time ``t``; returns the
-        entries (``below_reserve``, ``depleted``) that the step makes at ``t``."""
+        """Change the number of people using this stock at time ``t`` (at
+        ``per_crew_day`` each); returns the entries that the step makes at ``t``."""
+        return self.set_rate(t, crew * self.per_crew_day + self.fixed_per_day)
+
+    def set_rate(self, t: float, rate: float) -> tuple[str, ...]:
+        """Change the use rate (kg/day) at time ``t``; returns the entries
+        (``below_reserve``, ``depleted``) that the step makes at ``t``."""
         if t > self.t:
             self.advance(t)
-        self.rate = r = crew * self.per_crew_day + self.fixed_per_day
+        self.rate = r = rate
         dos = self.level / r if r > 0 else INF
         if dos < self.min_dos:
             self.min_dos, self.min_at = dos, t
         entered = _NONE
         if self.below:
             if dos > self.reserve_days + EPS_DAYS:
-                self.below = False
+                self._leave(t)
         elif dos < self.reserve_days - EPS_DAYS:  # a step below the line: enter now
             self._enter(BELOW, t)
             entered = (BELOW,)
-        if self.level <= 0 and r > 0 and self.below and not self.empty:
+        if self.level <= 0 and r > self.flow and self.below and not self.empty:
             self._enter(DEPLETED, t)
             entered = (*entered, DEPLETED)
         self._find_crossing()

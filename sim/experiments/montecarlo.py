@@ -120,7 +120,7 @@ class MonteCarloResult:
             j = self._index.get(key)
             return self.table[:, j] if j is not None else np.full(self.n, np.nan)
 
-        return mk.indicators(column, self.texts, self.consumables, self.n)
+        return mk.indicators(column, self.texts, mk.stock_segments(self.scenario), self.n)
 
     def probabilities(self) -> dict[str, float]:
         """Share of replications in which each event of :meth:`indicators` happened."""

@@ -54,17 +54,26 @@ def single_table(mc: MonteCarloResult, quantiles: list[float]) -> str:
     lines = [f"{sc.name}: {mc.n:,} replications (ensemble seed {mc.seed})", ""]
     qheads = [f"P{q:g}" for q in quantiles]
     rows = []
-    for c in mc.consumables:
-        entry = s.get(mk.consumable_key(c, "min_days_of_supply"), {})
-        rows.append(
-            [
-                c,
-                pct(mk.probability_key(c, "below_reserve")),
-                pct(mk.probability_key(c, "depleted")),
-                _num(entry.get("mean")),
-            ]
-            + [_num(entry.get(f"p{q:g}")) for q in quantiles]
-        )
+    for c, segments in mk.stock_segments(sc).items():
+        own = segments if len(segments) > 1 else ()
+        for seg in (None, *own):
+            if seg is None:
+                label, key = (
+                    (f"{c} (worst)" if own else c),
+                    mk.consumable_key(c, "min_days_of_supply"),
+                )
+            else:
+                label, key = f"  {seg}", mk.segment_key(c, seg, "min_days_of_supply")
+            entry = s.get(key, {})
+            rows.append(
+                [
+                    label,
+                    pct(mk.probability_key(c, "below_reserve", seg)),
+                    pct(mk.probability_key(c, "depleted", seg)),
+                    _num(entry.get("mean")),
+                ]
+                + [_num(entry.get(f"p{q:g}")) for q in quantiles]
+            )
     heads = ["consumable", "P(below reserve)", "P(depleted)", "min days mean", *qheads]
     lines += table_lines(heads, rows)
     lines.append("")

@@ -52,27 +52,89 @@ def margin_chart(
     run: AnyRun, ax: Axes | None = None, consumables: Sequence[str] | None = None
 ) -> Figure:
     """Days of supply of each consumable against the date, with reserve line(s), pad
-    outages shaded, launches/dockings/failures marked and the first reserve breach noted."""
+    outages shaded, launches/dockings/failures marked and the first reserve breach noted.
+
+    A run with stocks per segment gets one panel per segment (RS above USOS), each with
+    that segment's own stocks (a station-wide pool is drawn in both, labelled so) and its
+    transfers in from the other segment marked along the bottom; given ``ax``, it draws
+    the worst segment of each consumable on that one panel instead."""
     r = as_run(run)
     ids = _check_ids(r, consumables)
-    fig, ax = new_axes(ax)
+    segments = r.segments()
+    if ax is not None or not segments:
+        fig, ax = new_axes(ax)
+        _margin_panel(ax, r, ids, None, f"{r.scenario}: days of supply")
+        return fig
+    fig, axes = new_grid(len(segments), 1, size=(12.0, 3.9 * len(segments) + 0.8))
+    for panel, seg in zip(axes, segments, strict=True):
+        name = "Russian segment (RS)" if seg == "RS" else "US segment (USOS)"
+        _margin_panel(panel, r, ids, seg, f"{r.scenario}: days of supply, {name}")
+    return fig
+
+
+def _margin_panel(ax: Axes, r: RunData, ids: list[str], seg: str | None, title: str) -> None:
+    """One panel of the margin chart: every consumable of ``ids`` as held in segment
+    ``seg`` (None: the worst segment of each)."""
     x = to_dates(r.epoch, r.series["day"])
+    if seg is not None:  # a stock the other segment holds for the whole station is there
+        ids = [c for c in ids if len(r.stocks.get(c, [])) != 1 or seg in r.stocks[c]]
     reserves = {c: r.reserve_days[c] for c in ids}
-    top, notes = _days_scale([r.series[f"{c}_days"] for c in ids], list(reserves.values()))
+    columns = {c: _column(r, c, seg) for c in ids}
+    top, notes = _days_scale(
+        [r.series[col] for col, _ in columns.values()], list(reserves.values())
+    )
     colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(ids)}
     for i, c in enumerate(ids):  # dashes keep coinciding lines (same days of supply) visible
-        y = r.series[f"{c}_days"]
-        ax.plot(x, _shown(y, top), color=colors[c], lw=1.8, ls=LINE_STYLES[i % 4], label=c,
-                gid=f"days:{c}")  # fmt: skip
+        col, label = columns[c]
+        y = r.series[col]
+        ax.plot(x, _shown(y, top), color=colors[c], lw=1.8, ls=LINE_STYLES[i % 4], label=label,
+                gid=f"days:{c}" if seg is None else f"days:{c}:{seg}")  # fmt: skip
     _reserve_lines(ax, r, reserves, colors)
     shade_outages(ax, r)
     _event_rug(ax, r)
-    _annotate_breach(ax, r, ids, colors)
-    _mark_infinite(ax, r, ids, top)
-    finish_run_axes(
-        ax, r, top * _HEADROOM, "days of supply", f"{r.scenario}: days of supply", notes
-    )
-    return fig
+    _annotate_breach(ax, r, ids, colors, seg)
+    _mark_transfers(ax, r, ids, colors, seg)
+    _mark_infinite(ax, r, [columns[c][0] for c in ids], top)
+    if seg is None and r.segments():
+        notes = ["worst segment at each instant", *notes]
+    finish_run_axes(ax, r, top * _HEADROOM, "days of supply", title, notes)
+
+
+def _column(r: RunData, c: str, seg: str | None) -> tuple[str, str]:
+    """(series column, legend label) of consumable ``c`` in segment ``seg``'s panel."""
+    own = r.stocks.get(c, [])
+    if seg is None:
+        return f"{c}_days", c
+    if seg in own and len(own) > 1:
+        return f"{c}_{seg}_days", c
+    if seg in own:  # one segment holds it for the whole station
+        return f"{c}_days", f"{c} (whole station)"
+    return f"{c}_days", f"{c} (station pool)"
+
+
+def _segment_of(r: RunData, c: str, seg: str | None) -> str | None:
+    """The stock of ``c`` a panel of ``seg`` shows: ``seg`` for a split one, else None."""
+    own = r.stocks.get(c, [])
+    return seg if seg is not None and seg in own and len(own) > 1 else None
+
+
+def _mark_transfers(
+    ax: Axes, r: RunData, ids: list[str], colors: dict[str, str], seg: str | None
+) -> None:
+    """Each transfer into this panel's segment as a bar along the bottom of the axes."""
+    if seg is None:
+        return
+    band = ax.get_xaxis_transform()
+    labelled: set[str] = set()
+    for e in r.events:
+        if e.kind != "transfer" or e.subject not in ids or e.segment != seg:
+            continue
+        end = e.day + (e.days or 0.0)
+        label = "_" if e.subject in labelled else f"{e.subject} in from {e.donor}"
+        labelled.add(e.subject)
+        ax.plot(to_dates(r.epoch, [e.day, end]), [0.012, 0.012], color=colors[e.subject],
+                lw=5, solid_capstyle="butt", transform=band, label=label,
+                gid=f"transfer:{e.subject}:{seg}", scalex=False, scaley=False)  # fmt: skip
 
 
 def overlay_chart(
@@ -169,13 +231,18 @@ def _event_rug(ax: Axes, r: RunData) -> None:
                     scalex=False, scaley=False)  # fmt: skip
 
 
-def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str]) -> None:
-    """A dot where each consumable first goes below its reserve; text on the first of all."""
+def _annotate_breach(
+    ax: Axes, r: RunData, ids: list[str], colors: dict[str, str], seg: str | None = None
+) -> None:
+    """A dot where each consumable first goes below its reserve; text on the first of all
+    (in segment ``seg``'s stocks; None: any)."""
     firsts = {}
     for e in r.events:
-        if e.kind == "below_reserve" and e.subject in ids and e.subject not in firsts:
+        mine = seg is None or e.segment == _segment_of(r, e.subject, seg)
+        if e.kind == "below_reserve" and e.subject in ids and e.subject not in firsts and mine:
             firsts[e.subject] = e.day
-    for c, t in firsts.items():
+    named = min(firsts.items(), key=lambda kv: kv[1])[0] if firsts else None
+    for c, t in sorted(firsts.items(), key=lambda kv: kv[0] == named):  # the named one on top
         ax.plot(to_dates(r.epoch, [t]), [r.reserve_days[c]], "o", color=colors[c], ms=7,
                 mec="black", mew=0.8, gid=f"breach:{c}", label="_")  # fmt: skip
     if firsts:
@@ -187,7 +254,13 @@ def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str
                     ha="right" if left else "left", fontsize=8.5,
                     arrowprops={"arrowstyle": "->", "color": "black"},
                     bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
-    out = [(e.day, e.subject) for e in r.events if e.kind == "depleted" and e.subject in ids]
+    out = [
+        (e.day, e.subject)
+        for e in r.events
+        if e.kind == "depleted"
+        and e.subject in ids
+        and (seg is None or e.segment == _segment_of(r, e.subject, seg))
+    ]
     if out:
         t, c = out[0]
         when = to_date(r.epoch, t)
@@ -197,9 +270,9 @@ def _annotate_breach(ax: Axes, r: RunData, ids: list[str], colors: dict[str, str
                     bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
 
 
-def _mark_infinite(ax: Axes, r: RunData, ids: list[str], top: float) -> None:
+def _mark_infinite(ax: Axes, r: RunData, columns: list[str], top: float) -> None:
     """Where days of supply become infinite (nothing consumed), say so at the top."""
-    inf = np.any([np.isposinf(r.series[f"{c}_days"]) for c in ids], axis=0)
+    inf = np.any([np.isposinf(r.series[col]) for col in columns], axis=0)
     for i in np.flatnonzero(inf & ~np.concatenate([[False], inf[:-1]])):
         at = (to_date(r.epoch, r.series["day"][i]), top)
         ax.annotate("↑ ∞: nothing consumed", at, xytext=(4, -4), textcoords="offset points",

@@ -3,7 +3,9 @@ have prevented it, how late it came and why (a pad down, a slip, a failure, a po
 
 The delivery named is the one of that consumable planned to dock soonest before the
 breach (at its planned launch plus transit) that did not dock by then: had it come on
-time, the stock would not have been as low on that date.
+time, the stock would not have been as low on that date. For a stock held per segment,
+only deliveries to the segment that breached count (cargo goes to the segment of the port
+a flight prefers, unless it gives kg by segment).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from sim.results.metrics import iso_date
 from sim.results.result import Result
+from sim.scenario.model import Flight, Scenario, VehicleType
 
 __all__ = ["Binding", "binding"]
 
@@ -21,6 +24,8 @@ class Binding:
     """The first breach of a consumable's reserve and the delivery that would have averted it."""
 
     consumable: str
+    segment: str | None
+    """The segment whose stock breached (None: a station-wide pool)."""
     breach_day: float
     flight: str | None
     """The late delivery, or None when none was planned to dock before the breach."""
@@ -34,30 +39,31 @@ class Binding:
         """One sentence for a briefing, with dates."""
         c = result.scenario.by_id()["consumables"][self.consumable]
         breach = iso_date(result.epoch, self.breach_day)
-        head = f"{self.consumable} below {c.reserve_days:g} days on {breach}"
+        where = f"{self.segment} " if self.segment else ""
+        head = f"{where}{self.consumable} below {c.reserve_days:g} days on {breach}"
         if self.flight is None:
-            return f"{head}; no delivery of {self.consumable} was planned to dock before then"
+            return (
+                f"{head}; no delivery of {where}{self.consumable} was planned to dock before then"
+            )
         planned = iso_date(result.epoch, self.planned_dock_day)
+        due = f"the {where}delivery due first"
         if self.dock_day is None:
-            return f"{head}; the delivery due first, {self.flight} (planned {planned}), {self.why}"
+            return f"{head}; {due}, {self.flight} (planned {planned}), {self.why}"
         late = self.dock_day - (self.planned_dock_day or 0.0)
         docked = iso_date(result.epoch, self.dock_day)
-        return (
-            f"{head}; the delivery due first, {self.flight}, docked {docked}, "
-            f"{late:.0f} days late ({self.why})"
-        )
+        return f"{head}; {due}, {self.flight}, docked {docked}, {late:.0f} days late ({self.why})"
 
 
 def binding(result: Result, consumable: str) -> Binding | None:
     """The binding delivery of ``consumable``'s first reserve breach in ``result`` (None
     when its reserve is never breached)."""
-    breaches = [
-        e.day for e in result.events if e.kind == "below_reserve" and e.subject == consumable
-    ]
+    breaches = [e for e in result.events if e.kind == "below_reserve" and e.subject == consumable]
     if not breaches:
         return None
-    t = breaches[0]
+    t, segment = breaches[0].day, breaches[0].segment
     sc = result.scenario
+    held = sc.by_id()["consumables"][consumable].held_by
+    own = segment if segment is not None and segment != held else None  # a stock per segment
     vtypes = sc.by_id()["vehicles"]
     docked = {e.subject: e.day for e in result.events if e.kind == "dock"}
     failed = {e.subject for e in result.events if e.kind == "launch_failure"}
@@ -65,17 +71,29 @@ def binding(result: Result, consumable: str) -> Binding | None:
     candidates = []
     for f in sc.flights:
         vt = vtypes[f.vehicle]
-        cargo = vt.cargo if f.cargo is None else f.cargo
-        if cargo.get(consumable, 0.0) <= 0:
+        if _brings(sc, f, vt, consumable, own) <= 0:
             continue
         planned = sc.days(f.launch) + vt.transit_days
         dock = docked.get(f.id)
         if planned < t and (dock is None or dock >= t):
             candidates.append((planned, f.id, dock))
     if not candidates:
-        return Binding(consumable, t, None, None, None, "")
+        return Binding(consumable, segment, t, None, None, None, "")
     planned, fid, dock = min(candidates)
-    return Binding(consumable, t, fid, planned, dock, _why(result, fid, failed, rows))
+    return Binding(consumable, segment, t, fid, planned, dock, _why(result, fid, failed, rows))
+
+
+def _brings(
+    sc: Scenario, f: Flight, vt: VehicleType, consumable: str, segment: str | None
+) -> float:
+    """kg of ``consumable`` that flight ``f`` brings (to ``segment``'s stock, if given)."""
+    kg = (vt.cargo if f.cargo is None else f.cargo).get(consumable, 0.0)
+    if isinstance(kg, dict):
+        return sum(kg.values()) if segment is None else kg.get(segment, 0.0)  # type: ignore[call-overload]
+    if segment is None:
+        return kg
+    ports = {p.id: p.segment for p in sc.station.ports}
+    return kg if ports.get((f.ports or vt.ports)[0]) == segment else 0.0
 
 
 def _why(result: Result, fid: str, failed: set[str], rows: dict[str, dict[str, object]]) -> str:

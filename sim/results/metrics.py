@@ -7,6 +7,14 @@ Dates are ISO strings (UTC), and a value that does not exist (no breach, not lau
 ``None``. An ensemble's probabilities (``food.p_below_reserve``, ``crew.p_forced_return``)
 are computed here too, from the metric columns of its replications. Monte Carlo, critical,
 sweeps, reports and compare ask this module for keys instead of formatting them.
+
+A consumable held per segment (or by one segment) also has the keys of each segment's own
+stock, ``food.RS.min_days_of_supply``, ``food.USOS.transferred_in_kg`` (see
+:data:`SEGMENT_STATS`). Its station keys ``food.*`` then mean the **worst segment at each
+instant**, the margin a flight controller watches: the lowest days of supply of any
+segment, the first date any segment fell below its reserve or ran out, the time during
+which some segment was below its reserve; its masses (``delivered_kg``, ``consumed_kg``,
+``shortfall_kg``, ``end_kg``) are the station's totals.
 """
 
 from __future__ import annotations
@@ -19,8 +27,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from sim.engine.record import RunRecord
-from sim.scenario.model import SEGMENTS
+from sim.engine.record import RunRecord, StoreStats
+from sim.scenario.model import SEGMENTS, Scenario, cargo_kg
 
 __all__ = [
     "CONSUMABLE_STATS",
@@ -28,6 +36,7 @@ __all__ = [
     "FLIGHT_STATS",
     "PAD_STATS",
     "PROBABILITY_MEANINGS",
+    "SEGMENT_STATS",
     "UNCREWED",
     "Metric",
     "compute",
@@ -41,7 +50,9 @@ __all__ = [
     "probability_key",
     "probability_names",
     "rounded",
+    "segment_key",
     "split_consumable_key",
+    "stock_segments",
     "uncrewed_key",
 ]
 
@@ -60,8 +71,17 @@ CONSUMABLE_STATS: dict[str, tuple[Unit, str]] = {
     "delivered_kg": ("kg", "cargo delivered"),
     "consumed_kg": ("kg", "stock used"),
     "end_kg": ("kg", "stock at the horizon"),
+    "undelivered_kg": ("kg", "refuel cargo that docked where it could not be transferred"),
 }
-"""Per consumable C, the key ``C.<stat>``: unit and meaning, in output order."""
+"""Per consumable C, the key ``C.<stat>``: unit and meaning, in output order (for a
+consumable held per segment: the worst segment, or the station's total mass)."""
+
+SEGMENT_STATS: dict[str, tuple[Unit, str]] = {
+    **{k: v for k, v in CONSUMABLE_STATS.items() if k != "undelivered_kg"},
+    "transferred_in_kg": ("kg", "received from the other segment (sharing)"),
+    "transferred_out_kg": ("kg", "given to the other segment (sharing)"),
+}
+"""Per consumable C and segment S holding a stock of it, the key ``C.S.<stat>``."""
 
 UNCREWED = (*(s.lower() for s in SEGMENTS), "station")
 """What can be uncrewed: each segment (lower case in keys), or the whole station."""
@@ -104,10 +124,34 @@ def consumable_key(consumable: str, stat: str) -> str:
     return f"{consumable}.{stat}"
 
 
+def segment_key(consumable: str, segment: str, stat: str) -> str:
+    """``<consumable>.<segment>.<stat>``, a stat of :data:`SEGMENT_STATS`."""
+    if stat not in SEGMENT_STATS or segment not in SEGMENTS:
+        raise KeyError(f"no segment metric {segment!r} {stat!r}")
+    return f"{consumable}.{segment}.{stat}"
+
+
 def split_consumable_key(key: str) -> tuple[str, str] | None:
-    """(consumable, stat) of a consumable metric key, else None."""
+    """(consumable, stat) of a consumable metric key (``food.RS.min_date``: consumable
+    ``food``), else None."""
     consumable, _, stat = key.rpartition(".")
+    head, _, segment = consumable.rpartition(".")
+    if head and segment in SEGMENTS and stat in SEGMENT_STATS:
+        return head, stat
     return (consumable, stat) if consumable and stat in CONSUMABLE_STATS else None
+
+
+def stock_segments(sc: Scenario) -> dict[str, tuple[str, ...]]:
+    """By consumable id (in the scenario's order), the segments holding a stock of their
+    own: both for a stock per segment not pooled, the holder for ``held_by``, none for
+    one station-wide pool."""
+    out: dict[str, tuple[str, ...]] = {}
+    for c in sc.station.consumables:
+        if c.split and sc.rules.sharing_of(c.id) != "pooled":
+            out[c.id] = SEGMENTS
+        else:
+            out[c.id] = (c.held_by,) if c.held_by else ()
+    return out
 
 
 def uncrewed_key(who: str) -> str:
@@ -185,7 +229,7 @@ def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
                 "undock": iso_date(epoch, c.undock),
                 "forced_return": c.forced and c.undock is not None,
                 **{f"crew_{s}": c.crew.get(s, 0) for s in SEGMENTS},
-                "cargo_kg": rounded(sum(c.cargo.values())),
+                "cargo_kg": rounded(sum(map(cargo_kg, c.cargo.values()))),
             }
         )
     return rows
@@ -198,20 +242,17 @@ def compute(
     its :func:`flight_rows`, in output order."""
     epoch = rec.scenario.epoch
     m: dict[str, Metric] = {}
-    for cid, s in rec.stores.items():
-        finite_min = math.isfinite(s.min_days_of_supply)
-        values: dict[str, Metric] = {
-            "min_days_of_supply": rounded(s.min_days_of_supply),
-            "min_date": iso_date(epoch, s.min_day) if finite_min else None,
-            "first_below_reserve_date": iso_date(epoch, s.first_below_reserve_day),
-            "days_below_reserve": rounded(s.below_reserve_days),
-            "depleted_date": iso_date(epoch, s.depleted_day),
-            "shortfall_kg": rounded(s.shortfall_kg),
-            "delivered_kg": rounded(s.delivered_kg),
-            "consumed_kg": rounded(s.consumed_kg),
-            "end_kg": rounded(s.end_kg),
-        }
+    stores = rec.stores
+    for cid, segments in stock_segments(rec.scenario).items():
+        own = [stores[f"{cid}.{seg}"] for seg in segments] or [stores[cid]]
+        values = _stock_values(epoch, own, rec.horizon_days)
+        values["undelivered_kg"] = rounded(rec.undelivered.get(cid, 0.0))
         m.update((f"{cid}.{stat}", values[stat]) for stat in CONSUMABLE_STATS)
+        for seg, st in zip(segments, own if segments else [], strict=True):
+            values = _stock_values(epoch, [st], rec.horizon_days)
+            values["transferred_in_kg"] = rounded(st.transferred_in_kg)
+            values["transferred_out_kg"] = rounded(st.transferred_out_kg)
+            m.update((f"{cid}.{seg}.{stat}", values[stat]) for stat in SEGMENT_STATS)
     m.update(_crew_metrics(rec, series))
     for pad in rec.scenario.pads:
         down = sum(
@@ -229,6 +270,47 @@ def compute(
         m[f"{key}.outcome"] = f["outcome"]
         m[f"{key}.dock_date"] = f["dock"]
     return m
+
+
+def _stock_values(epoch: date, own: list[StoreStats], horizon: float) -> dict[str, Metric]:
+    """The consumable stats of one stock, or of the worst of several at each instant
+    (their masses summed)."""
+    low = min(own, key=lambda st: (st.min_days_of_supply, st.min_day))
+    finite_min = math.isfinite(low.min_days_of_supply)
+    if len(own) == 1:
+        below = low.below_reserve_days
+    else:  # time with some stock below its line: the union of their stretches
+        below = _union_days([span for st in own for span in st.below_spans], horizon)
+    return {
+        "min_days_of_supply": rounded(low.min_days_of_supply),
+        "min_date": iso_date(epoch, low.min_day) if finite_min else None,
+        "first_below_reserve_date": iso_date(
+            epoch, _earliest(st.first_below_reserve_day for st in own)
+        ),
+        "days_below_reserve": rounded(below),
+        "depleted_date": iso_date(epoch, _earliest(st.depleted_day for st in own)),
+        "shortfall_kg": rounded(sum(st.shortfall_kg for st in own)),
+        "delivered_kg": rounded(sum(st.delivered_kg for st in own)),
+        "consumed_kg": rounded(sum(st.consumed_kg for st in own)),
+        "end_kg": rounded(sum(st.end_kg for st in own)),
+    }
+
+
+def _earliest(days: Iterable[float | None]) -> float | None:
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
+
+
+def _union_days(spans: list[tuple[float, float]], horizon: float) -> float:
+    """Length (days) of the union of ``spans`` (start, end), ends cut at ``horizon``."""
+    total, reach = 0.0, -math.inf
+    for start, end in sorted(spans):
+        end = min(end, horizon)
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
 
 
 def _crew_metrics(rec: RunRecord, series: Mapping[str, np.ndarray]) -> dict[str, Metric]:
@@ -263,8 +345,8 @@ def _crew_metrics(rec: RunRecord, series: Mapping[str, np.ndarray]) -> dict[str,
 
 # -- probabilities over an ensemble ----------------------------------------------------------
 PROBABILITY_MEANINGS: dict[str, str] = {
-    "p_below_reserve": "the consumable fell below its reserve",
-    "p_depleted": "the consumable ran out",
+    "p_below_reserve": "the consumable (in some segment) fell below its reserve",
+    "p_depleted": "the consumable (in some segment) ran out",
     "consumables.p_any_below_reserve": "some consumable fell below its reserve",
     "consumables.p_any_depleted": "some consumable ran out",
     **{f"crew.p_{u}_uncrewed": f"the {u} was uncrewed for some time" for u in UNCREWED},
@@ -272,19 +354,34 @@ PROBABILITY_MEANINGS: dict[str, str] = {
     "launch.p_any_failure": "at least one launch failed",
 }
 """Share of replications in which an event happened; per consumable C the first two as
-``C.p_below_reserve`` and ``C.p_depleted``."""
+``C.p_below_reserve`` and ``C.p_depleted`` (any segment), and per segment S holding a
+stock of it as ``C.S.p_below_reserve`` and ``C.S.p_depleted``."""
+
+Stocks = Iterable[str] | Mapping[str, Sequence[str]]
+"""Consumable ids, or (:func:`stock_segments`) each with the segments holding a stock."""
 
 
-def probability_key(consumable: str, event: Literal["below_reserve", "depleted"]) -> str:
-    """``<consumable>.p_below_reserve`` or ``<consumable>.p_depleted``."""
-    return f"{consumable}.p_{event}"
+def _stocks(consumables: Stocks) -> Mapping[str, Sequence[str]]:
+    if isinstance(consumables, Mapping):
+        return consumables
+    return dict.fromkeys(consumables, ())
 
 
-def probability_names(consumables: Iterable[str]) -> list[str]:
+def probability_key(
+    consumable: str, event: Literal["below_reserve", "depleted"], segment: str | None = None
+) -> str:
+    """``<consumable>.p_below_reserve``, ``<consumable>.p_depleted``, or with the segment
+    (``food.RS.p_depleted``)."""
+    return f"{consumable}.p_{event}" if segment is None else f"{consumable}.{segment}.p_{event}"
+
+
+def probability_names(consumables: Stocks) -> list[str]:
     """Names of the probabilities an ensemble reports, in output order."""
     names = []
-    for c in consumables:
+    for c, segments in _stocks(consumables).items():
         names += [probability_key(c, "below_reserve"), probability_key(c, "depleted")]
+        for seg in segments:
+            names += [probability_key(c, "below_reserve", seg), probability_key(c, "depleted", seg)]
     names += ["consumables.p_any_below_reserve", "consumables.p_any_depleted"]
     names += [f"crew.p_{u}_uncrewed" for u in UNCREWED]
     return [*names, "crew.p_forced_return", "launch.p_any_failure"]
@@ -293,7 +390,7 @@ def probability_names(consumables: Iterable[str]) -> list[str]:
 def indicators(
     column: Callable[[str], np.ndarray],
     texts: Mapping[str, Sequence[str | None]],
-    consumables: Iterable[str],
+    consumables: Stocks,
     n: int,
 ) -> dict[str, np.ndarray]:
     """Per replication (booleans), whether each event of :func:`probability_names` happened.
@@ -302,11 +399,16 @@ def indicators(
     NaN where absent); ``texts`` the text metrics (flight outcomes)."""
     out: dict[str, np.ndarray] = {}
     below, gone = np.zeros(n, bool), np.zeros(n, bool)
-    for c in consumables:
+    for c, segments in _stocks(consumables).items():
         b = np.isfinite(column(consumable_key(c, "first_below_reserve_date")))
         d = np.isfinite(column(consumable_key(c, "depleted_date")))
         out[probability_key(c, "below_reserve")], out[probability_key(c, "depleted")] = b, d
         below, gone = below | b, gone | d
+        for seg in segments:
+            bs = np.isfinite(column(segment_key(c, seg, "first_below_reserve_date")))
+            ds = np.isfinite(column(segment_key(c, seg, "depleted_date")))
+            out[probability_key(c, "below_reserve", seg)] = bs
+            out[probability_key(c, "depleted", seg)] = ds
     out["consumables.p_any_below_reserve"] = below
     out["consumables.p_any_depleted"] = gone
     for u in UNCREWED:

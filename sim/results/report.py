@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.results import metrics as mk
 from sim.results.binding import binding
 from sim.results.result import Result
 
@@ -13,19 +14,29 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
     m, sc = result.metrics, result.scenario
     lines = [f"{sc.name}: {sc.epoch} to {sc.horizon}, seed {result.seed}"]
     lines.append("")
-    width = max([len(c.id) for c in sc.station.consumables] + [10])
+    stocks = mk.stock_segments(sc)
+    shown = [(c.id, c.id, c.reserve_days) for c in sc.station.consumables]
+    split = {cid for cid, segs in stocks.items() if len(segs) > 1}
+    rows = []
+    for cid, key, reserve in shown:
+        label = f"{cid} (worst)" if cid in split else cid
+        rows.append((label, key, reserve))
+        if cid in split:
+            rows += [(f"  {seg}", f"{cid}.{seg}", reserve) for seg in stocks[cid]]
+    width = max([len(label) for label, _, _ in rows] + [10])
     lines.append(
         f"  {'consumable':<{width}}  {'min days':>9}  {'on':<10}  "
         f"{'reserve':>7}  {'first below reserve':<19}  depleted"
     )
-    for c in sc.station.consumables:
-        low = m[f"{c.id}.min_days_of_supply"]
+    for label, key, reserve in rows:
+        low = m[f"{key}.min_days_of_supply"]
         low_s = "-" if low is None else f"{low:9.1f}"
         lines.append(
-            f"  {c.id:<{width}}  {low_s:>9}  {m[f'{c.id}.min_date'] or '-':<10}  "
-            f"{c.reserve_days:>7g}  {m[f'{c.id}.first_below_reserve_date'] or 'never':<19}  "
-            f"{m[f'{c.id}.depleted_date'] or 'never'}"
+            f"  {label:<{width}}  {low_s:>9}  {m[f'{key}.min_date'] or '-':<10}  "
+            f"{reserve:>7g}  {m[f'{key}.first_below_reserve_date'] or 'never':<19}  "
+            f"{m[f'{key}.depleted_date'] or 'never'}"
         )
+    lines += _transfers(result, split)
     lines += _binds(result)
     lines.append("")
     lines.append(
@@ -65,6 +76,24 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
         lines.append("")
         lines.append(f"  wrote {out_dir}/ (summary.json, timeseries.csv, flights.csv, events.csv)")
     return "\n".join(lines)
+
+
+def _transfers(result: Result, split: set[str]) -> list[str]:
+    """One line per consumable shared on need: kg moved each way, and when."""
+    lines = []
+    m = result.metrics
+    for cid in sorted(split, key=list(mk.stock_segments(result.scenario)).index):
+        moves = [e for e in result.events if e.kind == "transfer" and e.subject == cid]
+        if not moves:
+            continue
+        parts = []
+        for donor, to in (("USOS", "RS"), ("RS", "USOS")):
+            kg = m.get(mk.segment_key(cid, to, "transferred_in_kg"))
+            if kg:
+                first = min(e.day for e in moves if e.segment == to)
+                parts.append(f"{kg:,.0f} kg {donor} -> {to} from {result.date(first)}")
+        lines.append(f"  shared {cid}: {'; '.join(parts)} ({len(moves)} transfers)")
+    return ["", *lines] if lines else []
 
 
 def _binds(result: Result) -> list[str]:

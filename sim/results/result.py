@@ -38,7 +38,9 @@ class Result:
     """In time order; read as :class:`~sim.engine.record.Event` records."""
     series: dict[str, np.ndarray]
     """Columns ``day``, ``crew_RS``, ``crew_USOS``, ``crew``, ``seats``, ``<c>_kg``,
-    ``<c>_days``: one row per event time, two at a jump (before and after it)."""
+    ``<c>_days`` (a consumable held per segment: the station's total kg and the worst
+    segment's days), then ``<c>_<S>_kg``, ``<c>_<S>_days`` per segment S holding a stock:
+    one row per event time, two at a jump (before and after it)."""
     flights: list[dict[str, Any]]
     metrics: dict[str, mk.Metric]
     processed_events: int
@@ -64,6 +66,7 @@ class Result:
             "epoch": sc.epoch.isoformat(),
             "horizon": sc.horizon.isoformat(),
             "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
+            "stocks": {c: list(segs) for c, segs in mk.stock_segments(sc).items()},
             "metrics": self.metrics,
         }
 
@@ -124,15 +127,29 @@ def from_record(rec: RunRecord) -> Result:
 
 def _series(rec: RunRecord) -> dict[str, np.ndarray]:
     """The record's columns with the total crew and each store's days of supply: level /
-    use rate (kg/day) at the row's crew, infinite when nothing is used."""
+    use rate (kg/day) at the row's crew, infinite when nothing is used. A consumable held
+    per segment gets its station total (kg) and its worst segment's days of supply too."""
     s = rec.series
-    crew = s["crew_RS"] + s["crew_USOS"]
-    out = {"day": s["day"], "crew_RS": s["crew_RS"], "crew_USOS": s["crew_USOS"], "crew": crew}
+    crew_rs, crew_usos = s["crew_RS"], s["crew_USOS"]
+    crew = crew_rs + crew_usos
+    out = {"day": s["day"], "crew_RS": crew_rs, "crew_USOS": crew_usos, "crew": crew}
     out["seats"] = s["seats"]
-    for cid, st in rec.stores.items():
-        level = s[f"{cid}_kg"]
-        rate = crew * st.per_crew_day + st.fixed_per_day
-        days = np.full_like(level, np.inf)
-        np.divide(level, rate, out=days, where=rate > 0)
-        out[f"{cid}_kg"], out[f"{cid}_days"] = level, days
+    for cid, segments in mk.stock_segments(rec.scenario).items():
+        if not segments:
+            out[f"{cid}_kg"], out[f"{cid}_days"] = _stock_series(rec, cid, s[f"{cid}_kg"])
+            continue
+        own = {seg: _stock_series(rec, f"{cid}.{seg}", s[f"{cid}_{seg}_kg"]) for seg in segments}
+        levels = [kg for kg, _ in own.values()]
+        out[f"{cid}_kg"] = levels[0] if len(levels) == 1 else np.sum(levels, axis=0)
+        out[f"{cid}_days"] = np.min([days for _, days in own.values()], axis=0)
+        for seg, (kg, days) in own.items():
+            out[f"{cid}_{seg}_kg"], out[f"{cid}_{seg}_days"] = kg, days
     return out
+
+
+def _stock_series(rec: RunRecord, store: str, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = rec.series
+    rate = rec.stores[store].rate(s["crew_RS"], s["crew_USOS"])
+    days = np.full_like(level, np.inf)
+    np.divide(level, rate, out=days, where=rate > 0)
+    return level, days

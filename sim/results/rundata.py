@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engine.record import Event, event_from_text
+from sim.results import metrics as mk
 from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 
 if TYPE_CHECKING:
@@ -55,6 +56,14 @@ class RunData:
     flights: list[dict[str, Any]]
     source: str | None = field(default=None)
     """The folder it was read from (None when built from a Result)."""
+    stocks: dict[str, list[str]] = field(default_factory=dict)
+    """By consumable, the segments holding a stock of their own (series ``<c>_<S>_days``);
+    empty for one station-wide pool."""
+
+    def segments(self) -> list[str]:
+        """The segments that some consumable has its own stock in, in the usual order."""
+        have = {s for segs in self.stocks.values() for s in segs}
+        return [s for s in ("RS", "USOS") if s in have]
 
     @property
     def consumables(self) -> list[str]:
@@ -123,6 +132,7 @@ class RunData:
             series={k: np.asarray(v, dtype=float) for k, v in result.series.items()},
             events=list(result.events),
             flights=[dict(f) for f in result.flights],
+            stocks={c: list(segs) for c, segs in mk.stock_segments(sc).items()},
         )
 
 
@@ -142,6 +152,10 @@ def load_run(folder: str | Path) -> RunData:
     reserve = summary["reserve_days"]
     needed = ["day", "crew_RS", "crew_USOS", "crew", "seats"]
     needed += [f"{c}_{unit}" for c in reserve for unit in ("kg", "days")]
+    stocks = summary["stocks"]
+    needed += [
+        f"{c}_{s}_{unit}" for c, segs in stocks.items() for s in segs for unit in ("kg", "days")
+    ]
     return RunData(
         scenario=summary["scenario"],
         epoch=summary["epoch"],
@@ -152,6 +166,7 @@ def load_run(folder: str | Path) -> RunData:
         events=_events(d / "events.csv"),
         flights=_flights(d / "flights.csv"),
         source=str(d),
+        stocks=stocks,
     )
 
 
@@ -213,6 +228,12 @@ def _summary(path: Path) -> dict[str, Any]:
     if not isinstance(data["metrics"], dict):
         raise RunDataError(f"{path}: 'metrics' must be a JSON object")
     out["metrics"] = data["metrics"]
+    stocks = data.get("stocks", {})  # absent in folders written before segment stocks
+    if not isinstance(stocks, dict) or not all(
+        isinstance(v, list) and all(s in ("RS", "USOS") for s in v) for v in stocks.values()
+    ):
+        raise RunDataError(f"{path}: 'stocks' must map consumable ids to lists of segments")
+    out["stocks"] = {str(k): list(v) for k, v in stocks.items() if k in out["reserve_days"]}
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.scenario.dists import Dist
 from sim.scenario.errors import did_you_mean, short
-from sim.scenario.model import MAX_HORIZON_DAYS, Scenario
+from sim.scenario.model import MAX_HORIZON_DAYS, Cargo, Scenario, VehicleType, cargo_kg
 
 __all__ = ["cross_check"]
 
@@ -42,6 +42,7 @@ def cross_check(sc: Scenario) -> list[Found]:
         *_check_pads_vehicles(sc),
         *_check_flights(sc),
         *_check_uncertainty(sc),
+        *_check_sharing(sc),
     ]
 
 
@@ -94,14 +95,73 @@ def _check_crew(
 
 
 def _check_cargo(
-    sc: Scenario, cargo: dict[str, float], loc: tuple[Any, ...], capacity: float | None
+    sc: Scenario,
+    cargo: Cargo,
+    loc: tuple[Any, ...],
+    vtype: VehicleType,
+    ports: list[str] | None = None,
 ) -> Iterator[Found]:
-    known = {c.id for c in sc.station.consumables}
-    for key in cargo:
-        if key not in known:
-            yield (*loc, key), _unknown("consumable", key, known)
-    if capacity is not None and sum(cargo.values()) > capacity + 1e-9:
-        yield loc, f"cargo of {sum(cargo.values()):g} kg exceeds the capacity {capacity:g} kg"
+    """Cargo of ``vtype`` (flying to ``ports``, default its own): known consumables, kg
+    by segment only for stocks held per segment, propellant only by a refuelling vehicle
+    that can reach a refuel port, and within the capacity."""
+    consumables = sc.by_id()["consumables"]
+    for key, kg in cargo.items():
+        c = consumables.get(key)
+        if c is None:
+            yield (*loc, key), _unknown("consumable", key, consumables)
+            continue
+        if isinstance(kg, dict) and not c.split:
+            held = f"held by {c.held_by}" if c.held_by else "one station-wide pool"
+            yield (
+                (*loc, key),
+                f"kg by segment for {key!r}, which is {held}: give one number of kg "
+                f"(or give {key!r} a stock per segment under station.consumables)",
+            )
+        if c.refuel and cargo_kg(kg) > 0 and not vtype.refuel:
+            yield (
+                (*loc, key),
+                f"{key!r} is delivered by refuelling, and {vtype.id} cannot refuel "
+                "(vehicles: refuel: true)",
+            )
+    if vtype.refuel:
+        yield from _check_refuel_ports(sc, cargo, loc, vtype.ports if ports is None else ports)
+    total = sum(cargo_kg(kg) for kg in cargo.values())
+    capacity = vtype.capacity_kg
+    if capacity is not None and total > capacity + 1e-9:
+        yield loc, f"cargo of {total:g} kg exceeds the capacity {capacity:g} kg"
+
+
+def _check_refuel_ports(
+    sc: Scenario, cargo: Cargo, loc: tuple[Any, ...], ports: list[str]
+) -> Iterator[Found]:
+    consumables = sc.by_id()["consumables"]
+    refuel_ports = {p.id for p in sc.station.ports if p.refuel}
+    if refuel_ports.intersection(ports):
+        return
+    for key, kg in cargo.items():
+        c = consumables.get(key)
+        if c is not None and c.refuel and cargo_kg(kg) > 0:
+            yield (
+                (*loc, key) if loc[-1] == "cargo" else loc,
+                f"{key!r} is delivered by refuelling, and none of the ports {ports} can "
+                f"transfer it (refuel ports: {', '.join(sorted(refuel_ports)) or 'none'})",
+            )
+
+
+def _check_sharing(sc: Scenario) -> Iterator[Found]:
+    consumables = sc.by_id()["consumables"]
+    for key, rule in sc.rules.sharing.items():
+        c = consumables.get(key)
+        loc = ("rules", "sharing", key)
+        if c is None:
+            yield loc, _unknown("consumable", key, consumables)
+        elif not c.split and rule != "pooled":
+            held = f"held by {c.held_by} for the whole station" if c.held_by else "one pool"
+            yield (
+                loc,
+                f"{key!r} is {held}: sharing rules apply to a consumable with a stock per "
+                "segment (station.consumables[].segments)",
+            )
 
 
 def _check_station(sc: Scenario) -> Iterator[Found]:
@@ -158,7 +218,7 @@ def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
                 ("vehicles", i, "min_stay_days"),
                 ("only cargo vehicles leave early to make room; a crew vehicle is a lifeboat"),
             )
-        yield from _check_cargo(sc, v.cargo, ("vehicles", i, "cargo"), v.capacity_kg)
+        yield from _check_cargo(sc, v.cargo, ("vehicles", i, "cargo"), v)
 
 
 def _check_flights(sc: Scenario) -> Iterator[Found]:
@@ -192,7 +252,9 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
             continue
         yield from _check_crew(f.crew, vtype, (*loc, "crew"), f.id)
         if f.cargo is not None:
-            yield from _check_cargo(sc, f.cargo, (*loc, "cargo"), vtype.capacity_kg)
+            yield from _check_cargo(sc, f.cargo, (*loc, "cargo"), vtype, f.ports)
+        elif f.ports is not None and vtype.refuel:
+            yield from _check_refuel_ports(sc, vtype.cargo, (*loc, "ports"), f.ports)
         for j, port in enumerate(f.ports or []):
             if port not in ids["ports"]:
                 yield (*loc, "ports", j), _unknown("port", port, ids["ports"])

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_HORIZON_DAYS",
     "MAX_KG",
     "SEGMENTS",
+    "Cargo",
     "Consumable",
     "DockedVehicle",
     "FamilyUncertainty",
@@ -40,9 +41,13 @@ __all__ = [
     "Rules",
     "Scenario",
     "Segment",
+    "SegmentStock",
+    "Sharing",
+    "SharingOnNeed",
     "Station",
     "Uncertainty",
     "VehicleType",
+    "cargo_kg",
 ]
 
 MAX_KG = 1e7
@@ -103,6 +108,9 @@ class Port(_Cited):
     name: str | None = None
     segment: Segment
     kind: Literal["docking", "IDSS", "CBM"]
+    refuel: bool = Field(
+        False, description="propellant can be transferred to the station's tanks from here"
+    )
 
 
 class InitialStock(_Strict):
@@ -123,26 +131,129 @@ class InitialStock(_Strict):
         return self
 
 
+class SegmentStock(_Strict):
+    """One segment's own stock of a consumable and its use rates there."""
+
+    initial: InitialStock
+    per_crew_day: Kg | None = Field(
+        None, description="kg per person per day in this segment (default: the consumable's)"
+    )
+    fixed_per_day: Kg = Field(0.0, description="kg per day in this segment whatever the crew")
+    source: Source = None
+    assumption: str | None = None
+    note: str | None = None
+
+
 class Consumable(_Cited):
-    """A consumable stock: use per crew-day plus a fixed daily use, and its reserve line."""
+    """A consumable stock: use per crew-day plus a fixed daily use, and its reserve line.
+
+    Held in one of three ways: one station-wide pool (no ``segments``, no ``held_by``:
+    every crew member uses it, all cargo adds to it); a stock per segment
+    (``segments: {RS: ..., USOS: ...}``: crew use their own segment's stock, cargo goes to
+    the segment of the port it docks at, ``rules.sharing`` says what moves between them);
+    or one segment's stock serving the whole station (``held_by: RS``, e.g. propellant in
+    the Russian tanks)."""
 
     id: Id
     unit: Literal["kg"] = "kg"
     per_crew_day: Kg = Field(0.0, description="kg used per person per day")
     fixed_per_day: Kg = Field(0.0, description="kg used per day regardless of crew")
-    initial: InitialStock
+    initial: InitialStock | None = Field(
+        None, description="stock at epoch (one pool or held_by); per segment under segments"
+    )
     reserve_days: Days = Field(description="reserve threshold in days of supply")
+    segments: dict[Segment, SegmentStock] | None = Field(
+        None, description="a stock per segment (both RS and USOS), each with its own rates"
+    )
+    held_by: Segment | None = Field(
+        None, description="one segment holds the whole station's stock (e.g. propellant: RS)"
+    )
+    refuel: bool = Field(
+        False,
+        description="delivered only by vehicles that can refuel, docked at a refuel port "
+        "(propellant)",
+    )
+
+    @model_validator(mode="after")
+    def _one_way_held(self) -> Consumable:
+        if self.segments is not None:
+            if self.held_by is not None:
+                raise ValueError("give segments or held_by, not both")
+            if self.initial is not None:
+                raise ValueError(
+                    "with segments, give each segment its own initial stock "
+                    "(segments.RS.initial, segments.USOS.initial), not a station-wide one"
+                )
+            if self.fixed_per_day:
+                raise ValueError("with segments, give fixed_per_day per segment")
+            missing = [s for s in SEGMENTS if s not in self.segments]
+            if missing:
+                raise ValueError(
+                    f"segments must give every segment ({', '.join(SEGMENTS)}); missing "
+                    f"{', '.join(missing)} (a segment with no stock: initial: {{kg: 0}})"
+                )
+        elif self.initial is None:
+            raise ValueError("give initial (kg, or days with crew), or a stock per segment")
+        return self
+
+    @property
+    def split(self) -> bool:
+        """Held as a stock per segment."""
+        return self.segments is not None
+
+    def crew_rates(self) -> dict[Segment, float]:
+        """kg per person per day by the segment the person belongs to (station-wide)."""
+        if self.segments is None:
+            return dict.fromkeys(SEGMENTS, self.per_crew_day)
+        return {s: self.segment_per_crew_day(s) for s in SEGMENTS}
+
+    def segment_per_crew_day(self, seg: Segment) -> float:
+        """kg per person per day of the crew of segment ``seg`` (split stocks)."""
+        assert self.segments is not None
+        own = self.segments[seg].per_crew_day
+        return self.per_crew_day if own is None else own
+
+    def station_fixed_per_day(self) -> float:
+        """kg per day whatever the crew, over the whole station."""
+        if self.segments is None:
+            return self.fixed_per_day
+        return sum(self.segments[s].fixed_per_day for s in SEGMENTS)
 
     def rate(self, crew: int) -> float:
-        """Use in kg/day with ``crew`` people on board."""
+        """Use in kg/day of one pool with ``crew`` people on board (segments: at the same
+        per-person rate in both)."""
         return crew * self.per_crew_day + self.fixed_per_day
 
     def initial_kg(self) -> float:
-        """Stock at epoch in kg."""
-        if self.initial.kg is not None:
-            return self.initial.kg
-        assert self.initial.days is not None and self.initial.crew is not None
-        return self.initial.days * self.rate(self.initial.crew)
+        """Stock at epoch in kg (split: the station's total)."""
+        if self.segments is not None:
+            return sum(self.segment_initial_kg(s) for s in SEGMENTS)
+        assert self.initial is not None
+        return _stock_kg(self.initial, self.per_crew_day, self.fixed_per_day)
+
+    def segment_initial_kg(self, seg: Segment) -> float:
+        """Stock of segment ``seg`` at epoch in kg (split stocks)."""
+        assert self.segments is not None
+        st = self.segments[seg]
+        return _stock_kg(st.initial, self.segment_per_crew_day(seg), st.fixed_per_day)
+
+
+def _stock_kg(initial: InitialStock, per_crew_day: float, fixed_per_day: float) -> float:
+    if initial.kg is not None:
+        return initial.kg
+    assert initial.days is not None and initial.crew is not None
+    return initial.days * (initial.crew * per_crew_day + fixed_per_day)
+
+
+SegmentKg = Annotated[dict[Segment, Kg], Field(min_length=1)]
+Cargo = dict[str, Kg | SegmentKg]
+"""Cargo, kg by consumable: a number (to the segment of the port it docks at) or kg by
+segment (``{RS: 60, USOS: 200}``)."""
+
+
+def cargo_kg(kg: float | dict[Segment, float]) -> float:
+    """The mass of one consumable's cargo entry, kg (all segments)."""
+    return sum(kg.values()) if isinstance(kg, dict) else kg
 
 
 class DockedVehicle(_Cited):
@@ -211,7 +322,11 @@ class VehicleType(_Cited):
     ports: list[Id] = Field(min_length=1, description="compatible ports, preferred first")
     reliability: Probability = 1.0
     capacity_kg: Kg | None = None
-    cargo: dict[str, Kg] = Field(default_factory=dict, description="default cargo, kg")
+    cargo: Cargo = Field(
+        default_factory=dict,
+        description="default cargo, kg by consumable (or kg by segment: {RS: 60, USOS: 200})",
+    )
+    refuel: bool = Field(False, description="can transfer propellant to the station's tanks")
 
 
 class Flight(_Cited):
@@ -222,7 +337,9 @@ class Flight(_Cited):
     pad: Id | Annotated[list[Id], Field(min_length=1)]
     launch: Instant
     ports: list[Id] | None = Field(None, description="ports to use, preferred first")
-    cargo: dict[str, Kg] | None = Field(None, description="kg by consumable; vehicle default")
+    cargo: Cargo | None = Field(
+        None, description="kg by consumable (or by segment); default: the vehicle's"
+    )
     crew: dict[Segment, People] = Field(default_factory=dict)
     stay_days: Days | None = None
     undock: Instant | None = None
@@ -240,6 +357,24 @@ class Flight(_Cited):
         return [self.pad] if isinstance(self.pad, str) else list(self.pad)
 
 
+class SharingOnNeed(_Strict):
+    """Share on need: when a segment's stock falls below ``below_days`` of supply, the
+    other segment gives to it, at most ``max_kg_per_day``, and never below its own
+    ``donor_keeps_days`` (nor below ``below_days``: a donor never puts itself in need)."""
+
+    below_days: Annotated[float, Field(gt=0, le=MAX_DAYS, allow_inf_nan=False)]
+    donor_keeps_days: Days
+    max_kg_per_day: Annotated[float, Field(gt=0, le=MAX_KG, allow_inf_nan=False)]
+    source: Source = None
+    assumption: str | None = None
+    note: str | None = None
+
+
+Sharing = Literal["none", "pooled"] | SharingOnNeed
+"""What a consumable held per segment shares: ``none``, ``pooled`` (one station-wide
+pool), or an on-need rule."""
+
+
 class Rules(_Cited):
     """Operating rules."""
 
@@ -247,9 +382,18 @@ class Rules(_Cited):
     evacuate_below_days: Days | None = Field(
         None,
         description="when a consumable the crew uses (per_crew_day > 0) falls below this many "
-        "days of supply with crew aboard, every docked crew vehicle leaves with its crew "
-        "(default: never)",
+        "days of supply with crew aboard (in any of its stocks), every docked crew vehicle "
+        "leaves with its crew (default: never)",
     )
+    sharing: dict[str, Sharing] = Field(
+        default_factory=dict,
+        description="by consumable held per segment: none (the default), pooled, or "
+        "{below_days, donor_keeps_days, max_kg_per_day}",
+    )
+
+    def sharing_of(self, consumable: str) -> Sharing:
+        """The sharing rule of ``consumable`` (``none`` unless the scenario says)."""
+        return self.sharing.get(consumable, "none")
 
 
 class FamilyUncertainty(_Cited):

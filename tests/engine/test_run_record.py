@@ -91,9 +91,18 @@ def test_events_are_typed_in_time_order_with_their_fields() -> None:
         (Event(10.0, "forced_return", "Soyuz MS-27", port="rassvet"), "rassvet"),
         (Event(11.0, "below_reserve", "food water"), ""),
         (Event(12.0, "depleted", "oxygen"), ""),
+        (Event(12.5, "depleted", "oxygen", segment="RS"), "RS"),
         (
             Event(13.0, "evacuation", "station", consumable="drinking water"),
             "drinking water below the evacuation line",
+        ),
+        (
+            Event(13.5, "evacuation", "station", consumable="food", segment="RS"),
+            "food (RS) below the evacuation line",
+        ),
+        (
+            Event(14.0, "transfer", "food", days=12.25, segment="RS", donor="USOS", kg=36.75),
+            "36.75 kg USOS -> RS over 12.25 days",
         ),
     ],
     ids=lambda x: x.kind if isinstance(x, Event) else "",
@@ -109,7 +118,7 @@ def test_every_event_kind_is_covered_by_the_round_trip_cases() -> None:
     covered = {
         "on_station", "pad_down", "pad_up", "launch", "launch_failure", "port_wait",
         "port_yield", "dock", "undock", "forced_return", "below_reserve", "depleted",
-        "evacuation",
+        "transfer", "evacuation",
     }  # fmt: skip
     assert set(EVENT_KINDS) == covered
 
@@ -158,9 +167,16 @@ def test_plan_of_a_changed_copy_sees_the_change() -> None:
 def test_metric_keys_of_a_run_are_those_the_module_defines() -> None:
     result = sim.simulate(sim.load_scenario(ROOT / "scenarios" / "baseline.yaml"))
     sc = result.scenario
-    expected = [
-        mk.consumable_key(c.id, s) for c in sc.station.consumables for s in mk.CONSUMABLE_STATS
-    ]
+    expected = []
+    for c, segments in mk.stock_segments(sc).items():
+        expected += [mk.consumable_key(c, s) for s in mk.CONSUMABLE_STATS]
+        expected += [mk.segment_key(c, seg, s) for seg in segments for s in mk.SEGMENT_STATS]
+    assert mk.stock_segments(sc) == {
+        "food": ("RS", "USOS"),
+        "water": ("RS", "USOS"),
+        "oxygen": (),  # pooled: one atmosphere
+        "propellant": ("RS",),
+    }
     expected += list(mk.CREW_METRICS)
     expected += [mk.pad_key(p.id, s) for p in sc.pads for s in mk.PAD_STATS]
     expected += [mk.flight_key(f.id, s) for f in sc.flights for s in mk.FLIGHT_STATS]

@@ -342,7 +342,7 @@ def test_critical_says_which_delivery_binds_at_the_first_failing_value(cli) -> N
     from conftest import ROOT
 
     code, out, _ = cli(
-        "critical", ROOT / "scenarios" / "baseline.yaml",
+        "critical", ROOT / "scenarios" / "sharing-pooled.yaml",
         "--param", "pads.baikonur-31.outages.0.repair_days", "--json",
     )  # fmt: skip
     assert code == 0
