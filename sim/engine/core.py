@@ -591,6 +591,8 @@ class Engine:
         while stores:
             tc = min(map(_CROSSING, stores))
             ts = min(map(_DUE, sharing)) if sharing else math.inf
+            if tc >= t - EPS_DAYS and ts >= t - EPS_DAYS:
+                break
             if ts <= tc + EPS_DAYS and ts < t - EPS_DAYS:  # a flow changes first
                 at = ts if ts > self._row_at else self._row_at
                 for s in stores:
@@ -599,8 +601,6 @@ class Engine:
                 if at != self._row_at:
                     self._row(at)
                 continue
-            if tc >= t - EPS_DAYS:
-                break
             # every store crossing at tc is entered (several do when stock and use match;
             # crossings closer than EPS_DAYS are one); one pending since the last change
             # (within EPS_DAYS before it) is dated at that change
@@ -644,8 +644,10 @@ class Engine:
         self._post_row_at = t
         if self.sharing:
             self._solve_sharing(t)
-        else:
-            self._wake_watch()
+            return
+        wake = self._watch_wake
+        if wake is not None and not wake.triggered:
+            wake.succeed()  # the evacuation watch re-solves its crossing time
 
     def _wake_watch(self) -> None:
         wake = self._watch_wake
