@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import pytest
-from conftest import EPOCH, build, day
+from conftest import EPOCH, build, cargo_flight, day
 
 import sim
 from sim.results import metrics as mk
@@ -235,20 +235,8 @@ def test_pooled_reproduces_one_pool_exactly() -> None:
     food["initial"] = {"kg": 490}
     pool["rules"] = {}
     flights = [
-        {
-            "id": "F1",
-            "vehicle": "freighter",
-            "pad": "pad",
-            "launch": day(50),
-            "cargo": {"food": 80},
-        },
-        {
-            "id": "F2",
-            "vehicle": "freighter",
-            "pad": "pad",
-            "launch": day(70),
-            "cargo": {"food": 100},
-        },
+        cargo_flight("F1", 50, 80),
+        cargo_flight("F2", 70, 100),
     ]
     split["flights"] = pool["flights"] = flights
     a, b = run(split).metrics, run(pool).metrics
@@ -261,14 +249,8 @@ def test_pooled_reproduces_one_pool_exactly() -> None:
 def test_cargo_goes_to_the_segment_of_its_port_unless_split() -> None:
     data = two_segments()
     data["flights"] = [
-        {"id": "F1", "vehicle": "freighter", "pad": "pad", "launch": day(0), "cargo": {"food": 50}},
-        {
-            "id": "F2",
-            "vehicle": "freighter",
-            "pad": "pad",
-            "launch": day(5),
-            "cargo": {"food": {"RS": 20, "USOS": 5}},
-        },
+        cargo_flight("F1", 0, 50),
+        cargo_flight("F2", 5, 0, cargo={"food": {"RS": 20, "USOS": 5}}),
     ]
     m = run(data).metrics
     # F1 docks at us-port? The Ark holds it: F1 takes rs-zenith, an RS port -> RS
@@ -345,20 +327,8 @@ def test_initial_days_of_supply_per_segment_use_that_segments_rates() -> None:
 def test_mass_balance_per_segment_and_station_with_transfers(rule: Any) -> None:
     data = two_segments(sharing=rule)
     data["flights"] = [
-        {
-            "id": "F1",
-            "vehicle": "freighter",
-            "pad": "pad",
-            "launch": day(25),
-            "cargo": {"food": 40},
-        },
-        {
-            "id": "F2",
-            "vehicle": "freighter",
-            "pad": "pad",
-            "launch": day(80),
-            "cargo": {"food": {"RS": 70, "USOS": 30}},
-        },
+        cargo_flight("F1", 25, 40),
+        cargo_flight("F2", 80, 0, cargo={"food": {"RS": 70, "USOS": 30}}),
     ]
     res = run(data)
     m = res.metrics
