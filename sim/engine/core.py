@@ -19,9 +19,19 @@ import simpy
 
 from sim.engine.clock import EPS_DAYS
 from sim.engine.crafts import Craft
+from sim.engine.life import Life
+from sim.engine.orbit import Orbit
 from sim.engine.pads import PadState
 from sim.engine.plan import plan_of
-from sim.engine.record import EventLog, OutageRecord, RawEvent, RunRecord, StoreStats
+from sim.engine.record import (
+    EventLog,
+    GeneratorStats,
+    OrbitStats,
+    OutageRecord,
+    RawEvent,
+    RunRecord,
+    StoreStats,
+)
 from sim.engine.rng import Streams
 from sim.engine.sharing import OnNeed
 from sim.engine.stores import Store
@@ -133,6 +143,31 @@ class Engine:
                     OnNeed(c.id, pair, rule.below_days, rule.donor_keeps_days, rule.max_kg_per_day)
                 )
         self._store_list = [s for held in self.stores.values() for s in held]
+        self.life: Life | None = None
+        self._life_stores: list[Store] = []
+        ls = scenario.station.life_support
+        if ls is not None:
+            by_id = {c.id: c for c in scenario.station.consumables}
+            self.life = Life(
+                ls, by_id[ls.water], by_id[ls.oxygen], self.route[ls.water], self.route[ls.oxygen]
+            )
+            self._life_stores = self.life.stores
+        self.orbit: Orbit | None = None
+        self._orbit_wake: simpy.Event | None = None
+        alt = scenario.station.altitude
+        if alt is not None:
+            decay = draw(alt.decay_km_per_day, self.streams.uniform("altitude/decay"))
+            boost_rule = alt.reboost
+            self.orbit = Orbit(
+                alt.initial_km,
+                decay,
+                alt.min_altitude_km,
+                None if boost_rule is None else boost_rule.at_km,
+                0.0 if boost_rule is None else boost_rule.by_km,
+            )
+            self._orbit_store = self.route[alt.propellant]["RS"]
+            self._orbit_fuel = alt.propellant
+            self._told_stuck = False
         self._refuel = {c.id for c in scenario.station.consumables if c.refuel}
         self._port_segment = {p.id: p.segment for p in scenario.station.ports}
         self._port_refuel = {p.id for p in scenario.station.ports if p.refuel}
@@ -178,6 +213,7 @@ class Engine:
                     None,
                     None,
                     None,
+                    None,
                 )
             )
             if craft.relieves is not None:
@@ -194,6 +230,18 @@ class Engine:
         limit = self.sc.rules.evacuate_below_days
         if limit is not None:
             self._start(self._watch(limit))
+        if self.orbit is not None:
+            self._start(self._orbit())
+        ls = self.sc.station.life_support
+        if ls is not None:
+            for g in ls.generators:
+                for o in g.outages:
+                    start = self.sc.days(o.start)
+                    self._start(self._generator_down(g.id, start, o.days))
+                if g.failures is not None and self.random:
+                    self._start(self._generator_failures(g.id))
+        if self.life is not None:
+            self._life_resolve(0.0)
         self._end_change(0.0)
 
     def _start(self, gen: Generator[Any, Any, Any]) -> simpy.Process:
@@ -225,11 +273,26 @@ class Engine:
                 None,
                 None,
                 None,
+                None,
             )
         )
         yield self.env.timeout(repair)
         self.events.append(
-            (self.env.now, "pad_up", pad_id, None, None, None, None, None, None, None, None, None)
+            (
+                self.env.now,
+                "pad_up",
+                pad_id,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
         )
 
     def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
@@ -273,11 +336,12 @@ class Engine:
                     None,
                     None,
                     None,
+                    None,
                 )
             )
             return
         self.events.append(
-            (now, "launch", c.id, pad, None, None, None, None, None, None, None, None)
+            (now, "launch", c.id, pad, None, None, None, None, None, None, None, None, None)
         )
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
@@ -315,8 +379,14 @@ class Engine:
             self._deliver(c, port, t)
         if c.n_crew or c.is_crew:
             self._board(c)
-        self.events.append((t, "dock", c.id, None, port, None, None, None, None, None, None, None))
+        if self.life is not None and c.cargo:
+            self._life_resolve(t)  # a generator may run again on delivered water
+        self.events.append(
+            (t, "dock", c.id, None, port, None, None, None, None, None, None, None, None)
+        )
         self._end_change(t)
+        if self.orbit is not None and (c.boost_km > 0 or self._orbit_fuel in c.cargo):
+            self._wake_orbit()
         if c.relieves is not None:
             ev = self.relief[c.relieves]
             if not ev.triggered:
@@ -342,7 +412,7 @@ class Engine:
         ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
         self.events.append(
-            (env.now, "port_wait", c.id, None, None, None, None, None, None, None, None, None)
+            (env.now, "port_wait", c.id, None, None, None, None, None, None, None, None, None, None)
         )
         while True:
             victim, when = self._yield_candidate(c.ports)
@@ -357,6 +427,7 @@ class Engine:
                     None,
                     None,
                     c.id,
+                    None,
                     None,
                     None,
                     None,
@@ -486,6 +557,7 @@ class Engine:
                 cause.segment,
                 None,
                 None,
+                None,
             )
         )
         for c in self.crafts.values():
@@ -499,7 +571,9 @@ class Engine:
         assert c.port is not None
         self.occupant[c.port] = None
         kind = "forced_return" if c.forced else "undock"
-        self.events.append((t, kind, c.id, None, c.port, None, None, None, None, None, None, None))
+        self.events.append(
+            (t, kind, c.id, None, c.port, None, None, None, None, None, None, None, None)
+        )
         if c.is_crew:  # a cargo vehicle leaving changes no series value
             self._begin_change(t)
             for seg, n in c.crew.items():
@@ -513,6 +587,179 @@ class Engine:
                 self.occupant[c.port] = "(reserved)"
                 wake.succeed(c.port)
                 break
+
+    # -- life support and altitude ------------------------------------------------------
+    def _life_resolve(self, t: float) -> None:
+        """Re-set the water and oxygen use rates from the crew and the generators at ``t``
+        (the stores advanced to ``t``)."""
+        assert self.life is not None
+        rates = self.life.rates(t, self.crew)
+        for store in self._life_stores:
+            rate = rates[id(store)]
+            if rate != store.rate:
+                self._apply_rate(store, t, rate)
+
+    def _toggle_generator(self, gid: str, down: bool) -> None:
+        """A generator goes down (or comes back up) now."""
+        assert self.life is not None
+        t = self.env.now
+        g = next(g for g in self.life.generators if g.id == gid)
+        self._begin_change(t)
+        self.life.settle(t)
+        was_down = g.down > 0
+        g.down += 1 if down else -1
+        if (g.down > 0) != was_down:
+            if down:
+                g.spans.append((t, math.inf))
+            else:
+                g.spans[-1] = (g.spans[-1][0], t)
+            kind = "generator_down" if down else "generator_up"
+            self.events.append(
+                (t, kind, gid, None, None, None, None, None, None, g.segment, None, None, None)
+            )
+        self._life_resolve(t)
+        self._end_change(t)
+
+    def _generator_down(self, gid: str, start: float, days: float) -> Generator[Any, Any, None]:
+        """A scheduled outage of generator ``gid``."""
+        if start > self.env.now:
+            yield self.env.timeout(start - self.env.now)
+        self._toggle_generator(gid, True)
+        yield self.env.timeout(days)
+        self._toggle_generator(gid, False)
+
+    def _generator_failures(self, gid: str) -> Generator[Any, Any, None]:
+        """Random failures of generator ``gid``: up, down for a repair, up, ... (keyed draws)."""
+        ls = self.sc.station.life_support
+        assert ls is not None
+        spec = next(g for g in ls.generators if g.id == gid).failures
+        assert spec is not None
+        k = 0
+        while True:
+            up = draw(spec.up_days, self.streams.uniform(f"generator/{gid}/up", k))
+            yield self.env.timeout(max(up, EPS_DAYS))
+            self._toggle_generator(gid, True)
+            repair = draw(spec.repair_days, self.streams.uniform(f"generator/{gid}/repair", k))
+            yield self.env.timeout(max(repair, EPS_DAYS))
+            self._toggle_generator(gid, False)
+            k += 1
+
+    def _wake_orbit(self) -> None:
+        wake = self._orbit_wake
+        if wake is not None and not wake.triggered:
+            wake.succeed()
+
+    def _orbit(self) -> Generator[Any, Any, None]:
+        """The altitude: decay, reboost at the line, log the floor crossing; wait for a
+        delivery or a boost vehicle when no reboost can be paid."""
+        o = self.orbit
+        alt = self.sc.station.altitude
+        assert o is not None and alt is not None
+        env = self.env
+        changes = sorted(
+            (self.sc.days(c.start), j, c.km_per_day) for j, c in enumerate(alt.decay_changes)
+        )
+        k = 0
+        told_below = o.below
+        while True:
+            now = env.now
+            o.advance(now)
+            while k < len(changes) and changes[k][0] <= now + EPS_DAYS:
+                rate = draw(changes[k][2], self.streams.uniform(f"altitude/decay/{changes[k][1]}"))
+                self._begin_change(now)
+                o.set_decay(now, rate)
+                self._end_change(now)
+                k += 1
+            if o.due_reboost():
+                self._reboost(now)
+            o.touch_floor(now)
+            if o.below and not told_below:  # dated when it crossed (by a timeout or after)
+                told_below = True
+                self.events.append(
+                    (
+                        now if o.below_since is None else o.below_since,
+                        "below_min_altitude",
+                        "station",
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        o.floor,
+                    )
+                )
+            if not o.below:
+                told_below = False
+            nxt = min(o.next_at(), changes[k][0] if k < len(changes) else math.inf)
+            self._orbit_wake = wake = env.event()
+            if nxt == math.inf:
+                yield wake
+            else:
+                yield wake | env.timeout(max(0.0, nxt - now))
+            if wake.triggered:
+                o.stuck = False  # a delivery or a boost vehicle: try again
+
+    def _reboost(self, t: float) -> None:
+        """Raise the altitude by the rule's km: docked boost vehicles' own budgets first
+        (longest docked first), then station propellant; partly if that is all there is."""
+        o = self.orbit
+        alt = self.sc.station.altitude
+        assert o is not None and alt is not None
+        need = o.by_km
+        payers: list[tuple[str | None, float]] = []
+        self._begin_change(t)
+        docked = sorted(
+            (c for c in self.crafts.values() if c.boost_km > 0 and c.dock is not None
+             and c.undock is None and c.port is not None
+             and (c.boost_ports is None or c.port in c.boost_ports)),
+            key=lambda c: (c.dock, c.id),
+        )  # fmt: skip
+        for c in docked:
+            if need <= 1e-12:
+                break
+            take = min(need, c.boost_km)
+            c.boost_km -= take
+            need -= take
+            payers.append((c.id, take))
+        kg = 0.0
+        if need > 1e-12 and alt.kg_per_km >= 0:
+            store = self._orbit_store
+            kg, entered = store.withdraw(t, need * alt.kg_per_km)
+            for kind in entered:
+                self.events.append(
+                    (t, kind, store.id, None, None, None, None, None, None, store.segment,
+                     None, None, None)
+                )  # fmt: skip
+            km = need if alt.kg_per_km == 0 else kg / alt.kg_per_km
+            if km > 1e-12:
+                payers.append((None, km))
+                o.station_kg += kg
+                o.station_km += km
+        gained = sum(km for _, km in payers)
+        if gained <= 1e-12:
+            o.stuck = True
+            self._end_change(t)
+            if self._told_stuck:
+                return
+            self._told_stuck = True
+            self.events.append(
+                (t, "no_reboost", "station", None, None, None, None, None, None, None, None,
+                 None, o.km)
+            )  # fmt: skip
+            return
+        self._told_stuck = False
+        o.vehicle_km += sum(km for who, km in payers if who is not None)
+        o.raise_by(t, gained)
+        self._end_change(t)
+        for who, km in payers:
+            self.events.append(
+                (t, "reboost", "station", None, None, None, None, who, alt.propellant, None, None,
+                 kg if who is None else 0.0, km)
+            )  # fmt: skip
 
     # -- helpers -----------------------------------------------------------------------
     def _planned_end(self, c: Craft) -> float | None:
@@ -537,27 +784,35 @@ class Engine:
         self._crew_now = (rs, usos)
         changed = total != self._crew_total  # every store is re-based then, as it always was
         self._crew_total = total
+        life = None if self.life is None else self.life.rates(t, self.crew)
         for store in self._store_list:
-            rate = store.rate_for(rs, usos)
+            rate = store.rate_for(rs, usos) if life is None else life.get(id(store), -1.0)
+            if rate < 0:
+                rate = store.rate_for(rs, usos)
             if not changed and rate == store.rate:
                 continue
-            for kind in store.set_rate(t, rate):  # a step below the line or to zero
-                self.events.append(
-                    (
-                        t,
-                        kind,
-                        store.id,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        store.segment,
-                        None,
-                        None,
-                    )
+            self._apply_rate(store, t, rate)
+
+    def _apply_rate(self, store: Store, t: float, rate: float) -> None:
+        """Set ``store``'s use rate at ``t``, logging the entries the step makes."""
+        for kind in store.set_rate(t, rate):  # a step below the line or to zero
+            self.events.append(
+                (
+                    t,
+                    kind,
+                    store.id,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    store.segment,
+                    None,
+                    None,
+                    None,
                 )
+            )
 
     def _slip(self, c: Craft) -> float:
         if not self.random:
@@ -608,12 +863,32 @@ class Engine:
             crossing = [s for s in stores if s.crossing_at <= tc + EPS_DAYS]
             for s in stores:
                 s.advance(at)
+            dried = False
             for s in crossing:
                 kind = s.pass_crossing()
                 if kind:
                     self.events.append(
-                        (at, kind, s.id, None, None, None, None, None, None, s.segment, None, None)
+                        (
+                            at,
+                            kind,
+                            s.id,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            s.segment,
+                            None,
+                            None,
+                            None,
+                        )
                     )
+                    dried = dried or (kind == "depleted" and s in self._life_stores)
+            if dried:  # a generator out of feed water stops: the rates change now
+                self._life_resolve(at)
+                if sharing:
+                    self._solve_sharing(at)
             if at != self._row_at:
                 self._row(at)
         for s in stores:
@@ -659,6 +934,10 @@ class Engine:
         :meth:`record` names the columns."""
         crew = self.crew  # in the order of SEGMENTS, as record() names the columns
         levels = [s.level for s in self._store_list]
+        if self._life_stores:
+            levels += [s.rate for s in self._life_stores]
+        if self.orbit is not None:
+            levels.append(self.orbit.at(t))
         self.rows.append((t, crew["RS"], crew["USOS"], self.seats, *levels))
         self._row_at = t
 
@@ -676,12 +955,19 @@ class Engine:
             ended = rule.close(horizon)
             if ended is not None:
                 self.events.append(ended)
+        if self.orbit is not None:
+            self.orbit.close(horizon)
+        if self.life is not None:
+            self.life.settle(horizon)
         return self
 
     def record(self) -> RunRecord:
         """The record of the run (after :meth:`run`)."""
         names = ["day", *(f"crew_{s}" for s in SEGMENTS), "seats"]
         names += [_column(s) for s in self._store_list]
+        names += [_column(s).removesuffix("_kg") + "_rate" for s in self._life_stores]
+        if self.orbit is not None:
+            names.append("altitude_km")
         table = np.array(self.rows, dtype=float).reshape(len(self.rows), len(names))
         plan = plan_of(self.sc)
         return RunRecord(
@@ -700,6 +986,13 @@ class Engine:
             flights=[self.crafts[f.id] for f in plan.flights],
             docked=[self.crafts[d.id] for d in plan.docked],
             processed_events=self.processed,
+            orbit=None if self.orbit is None else _orbit_stats(self.orbit),
+            generators=()
+            if self.life is None
+            else tuple(
+                GeneratorStats(g.id, g.segment, g.generated, g.down_days, tuple(g.spans))
+                for g in self.life.generators
+            ),
         )
 
 
@@ -735,4 +1028,19 @@ def _stats(s: Store) -> StoreStats:
         transferred_in_kg=s.transferred_in,
         transferred_out_kg=s.transferred_out,
         below_spans=tuple(zip(spans[::2], [*spans[1::2], math.inf], strict=False)),
+    )
+
+
+def _orbit_stats(o: Orbit) -> OrbitStats:
+    return OrbitStats(
+        points=tuple(o.points),
+        min_km=o.min_km,
+        min_day=o.min_at,
+        floor_km=o.floor,
+        first_below_day=o.first_below_at,
+        below_days=o.below_days,
+        reboosts=o.reboosts,
+        station_kg=o.station_kg,
+        station_km=o.station_km,
+        vehicle_km=o.vehicle_km,
     )

@@ -25,6 +25,10 @@ class Craft:
     relieved_at: float | None = None
     evicted: bool = False
     evacuated: bool = False
+    boost_km: float = 0.0
+    """Reboost budget left while docked, km (its own propellant)."""
+    boost_ports: frozenset[str] | None = None
+    """Ports it can reboost from (None: any)."""
 
     def __init__(
         self,

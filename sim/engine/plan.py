@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sim.engine.crafts import Craft
 from sim.scenario.dists import Dist
-from sim.scenario.model import Flight, Scenario, VehicleType
+from sim.scenario.model import Boost, Flight, Scenario, VehicleType
 
 __all__ = ["Plan", "plan_of"]
 
@@ -66,6 +66,7 @@ def _make_plan(sc: Scenario) -> Plan:
         craft.port = d.port
         craft.stay_days = d.stay_days
         craft.undock_at = None if d.undock is None else sc.days(d.undock)
+        _set_boost(sc, craft, d.boost or craft.vtype.boost)
         docked.append(craft)
     return Plan(
         outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
@@ -88,4 +89,17 @@ def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
     if f.undock is not None:
         # an undock date keeps the planned stay length if the flight slips
         craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
+    _set_boost(sc, craft, f.boost or vt.boost)
     return craft
+
+
+def _set_boost(sc: Scenario, craft: Craft, boost: Boost | None) -> None:
+    """The craft's reboost budget (km), if the scenario models the altitude."""
+    alt = sc.station.altitude
+    if boost is None or alt is None:
+        return
+    if boost.km is not None:
+        craft.boost_km = boost.km
+    elif boost.kg is not None and alt.kg_per_km > 0:
+        craft.boost_km = boost.kg / alt.kg_per_km
+    craft.boost_ports = None if boost.ports is None else frozenset(boost.ports)

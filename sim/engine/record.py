@@ -23,6 +23,8 @@ __all__ = [
     "Event",
     "EventKind",
     "EventLog",
+    "GeneratorStats",
+    "OrbitStats",
     "OutageRecord",
     "RawEvent",
     "RunRecord",
@@ -45,11 +47,18 @@ EventKind = Literal[
     "depleted",
     "transfer",
     "evacuation",
+    "reboost",
+    "no_reboost",
+    "below_min_altitude",
+    "generator_down",
+    "generator_up",
 ]
 EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
 
 _AT_PORT = frozenset({"on_station", "dock", "undock", "forced_return"})
 _OF_STOCK = frozenset({"below_reserve", "depleted"})
+_AT_KM = frozenset({"no_reboost", "below_min_altitude"})
+_OF_GENERATOR = frozenset({"generator_down", "generator_up"})
 
 
 class Event(NamedTuple):
@@ -83,7 +92,9 @@ class Event(NamedTuple):
     donor: str | None = None
     """``transfer``: the giving segment."""
     kg: float | None = None
-    """``transfer``: the mass moved."""
+    """``transfer``: the mass moved; ``reboost``: station propellant spent."""
+    km: float | None = None
+    """``reboost``: altitude gained; ``no_reboost``, ``below_min_altitude``: the altitude."""
 
     @property
     def detail(self) -> str:
@@ -108,6 +119,13 @@ class Event(NamedTuple):
             return self.segment or ""
         if kind == "transfer":
             return f"{self.kg!r} kg {self.donor} -> {self.segment} over {self.days!r} days"
+        if kind == "reboost":
+            by = self.vehicle or "station"
+            return f"+{self.km!r} km by {by}; {self.kg!r} kg {self.consumable}"
+        if kind in _AT_KM:
+            return f"at {self.km!r} km"
+        if kind in _OF_GENERATOR:
+            return self.segment or ""
         return ""
 
 
@@ -123,6 +141,7 @@ RawEvent = tuple[
     str | None,
     str | None,
     str | None,
+    float | None,
     float | None,
 ]
 """An event as the engine logs it: a plain tuple of the :class:`Event` fields, in order.
@@ -160,6 +179,10 @@ class EventLog(Sequence[Event]):
 
     def __repr__(self) -> str:
         return f"EventLog({len(self._raw)} events)"
+
+    def kinds(self, kind: str) -> list[RawEvent]:
+        """The raw events of ``kind``, without building Events."""
+        return [e for e in self._raw if e[1] == kind]
 
     def days(self, kind: str) -> list[float]:
         """The times (days) of every event of ``kind``, without building Events."""
@@ -203,6 +226,23 @@ def event_from_text(day: float, kind: str, subject: str, detail: str) -> Event:
             donor=donor or None,
             kg=_days_in(kg),
         )
+    if kind == "reboost":
+        km, _, rest = detail.removeprefix("+").partition(" km by ")
+        by, _, rest = rest.partition("; ")
+        kg, _, consumable = rest.partition(" kg ")
+        return Event(
+            day,
+            kind,
+            subject,
+            vehicle=None if by in ("station", "") else by,
+            consumable=consumable or None,
+            kg=_days_in(kg),
+            km=_days_in(km),
+        )
+    if kind in _AT_KM:
+        return Event(day, kind, subject, km=_days_in(detail.removesuffix(" km"), "at "))
+    if kind in _OF_GENERATOR:
+        return Event(day, kind, subject, segment=detail or None)
     return Event(day, kind, subject)
 
 
@@ -265,6 +305,37 @@ class OutageRecord(NamedTuple):
     repair_days: float
 
 
+class OrbitStats(NamedTuple):
+    """The altitude over the run (km; days since epoch)."""
+
+    points: tuple[tuple[float, float], ...]
+    """(day, km) at every change of slope and on both sides of every reboost."""
+    min_km: float
+    min_day: float
+    floor_km: float
+    first_below_day: float | None
+    """When it first went under the floor (None: never)."""
+    below_days: float
+    reboosts: int
+    station_kg: float
+    """Station propellant spent on reboosts, kg."""
+    station_km: float
+    """km of reboost paid by station propellant."""
+    vehicle_km: float
+    """km of reboost paid by docked vehicles' own budgets."""
+
+
+class GeneratorStats(NamedTuple):
+    """One oxygen generator over the run."""
+
+    id: str
+    segment: str
+    generated_kg: float
+    down_days: float
+    spans: tuple[tuple[float, float], ...]
+    """(start, end) of each stretch down (end inf: still down at the horizon)."""
+
+
 @dataclass(frozen=True, eq=False)
 class RunRecord:
     """Everything one engine run produced, read by :mod:`sim.results`."""
@@ -290,3 +361,7 @@ class RunRecord:
     """simpy events processed (a measure of the work done)."""
     undelivered: dict[str, float]
     """kg of refuel cargo (propellant) that docked where it could not be transferred."""
+    orbit: OrbitStats | None = None
+    """The altitude, if the scenario models it."""
+    generators: tuple[GeneratorStats, ...] = ()
+    """The oxygen generators, if the scenario has a life-support section."""

@@ -142,4 +142,5 @@ class OnNeed:
             recipient.segment,
             donor.segment,
             kg,
+            None,
         )

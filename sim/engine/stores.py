@@ -287,6 +287,29 @@ class Store:
             self._leave(t)
         self._find_crossing()
 
+    def withdraw(self, t: float, kg: float) -> tuple[float, tuple[str, ...]]:
+        """Take up to ``kg`` at ``t`` at once (a reboost burn), counted as consumed; returns
+        the kg taken and the entries (``below_reserve``, ``depleted``) the step makes."""
+        if t > self.t:
+            self.advance(t)
+        taken = min(kg, max(self.level, 0.0))
+        if taken <= 0.0:
+            return 0.0, _NONE
+        self.level -= taken
+        self.consumed += taken
+        entered = _NONE
+        dos = self.dos()
+        self._note_min(dos, t)
+        if not self.below and dos < self.reserve_days - EPS_DAYS:
+            self._enter(BELOW, t)
+            entered = (BELOW,)
+        if self.level <= 1e-9 and not self.empty:
+            self.level = 0.0
+            self._enter(DEPLETED, t)
+            entered = (*entered, DEPLETED)
+        self._find_crossing()
+        return taken, entered
+
     def rate_for(self, crew_rs: int, crew_usos: int) -> float:
         """Use in kg/day with these crews aboard."""
         a_rs, a_usos = self.crew_rates

@@ -34,9 +34,11 @@ __all__ = [
     "CONSUMABLE_STATS",
     "CREW_METRICS",
     "FLIGHT_STATS",
+    "GENERATOR_STATS",
     "PAD_STATS",
     "PROBABILITY_MEANINGS",
     "SEGMENT_STATS",
+    "STATION_METRICS",
     "UNCREWED",
     "Metric",
     "compute",
@@ -59,7 +61,7 @@ __all__ = [
 Metric = float | int | str | None
 """One metric value: a number, an ISO date or a text, or None (does not exist)."""
 
-Unit = Literal["days", "date", "kg", "person-days", "people", "count", "text"]
+Unit = Literal["days", "date", "kg", "km", "person-days", "people", "count", "text"]
 
 CONSUMABLE_STATS: dict[str, tuple[Unit, str]] = {
     "min_days_of_supply": ("days", "lowest days of supply over the run"),
@@ -100,6 +102,23 @@ CREW_METRICS: dict[str, tuple[Unit, str]] = {
     "crew.first_evacuation_date": ("date", "first evacuation"),
 }
 """Station-wide crew metrics: unit and meaning, in output order."""
+
+STATION_METRICS: dict[str, tuple[Unit, str]] = {
+    "station.min_altitude_km": ("km", "lowest mean altitude over the run"),
+    "station.min_altitude_date": ("date", "when the altitude was lowest"),
+    "station.first_below_min_altitude_date": ("date", "first time under the altitude floor"),
+    "station.days_below_min_altitude": ("days", "time spent under the altitude floor"),
+    "station.reboosts": ("count", "reboosts (one per payer: a vehicle, or station propellant)"),
+    "station.reboost_propellant_kg": ("kg", "station propellant spent on reboosts"),
+    "station.vehicle_reboost_km": ("km", "altitude bought from docked vehicles' own budgets"),
+}
+"""With ``station.altitude``: the altitude metrics, in output order."""
+
+GENERATOR_STATS: dict[str, tuple[Unit, str]] = {
+    "generated_kg": ("kg", "oxygen made"),
+    "down_days": ("days", "time down (scheduled outages and failures)"),
+}
+"""With ``station.life_support``: per oxygen generator G, the key ``generator.G.<stat>``."""
 
 PAD_STATS: dict[str, tuple[Unit, str]] = {
     "downtime_days": ("days", "days down inside the run"),
@@ -254,6 +273,18 @@ def compute(
             values["transferred_out_kg"] = rounded(st.transferred_out_kg)
             m.update((f"{cid}.{seg}.{stat}", values[stat]) for stat in SEGMENT_STATS)
     m.update(_crew_metrics(rec, series))
+    o = rec.orbit
+    if o is not None:
+        m["station.min_altitude_km"] = rounded(o.min_km)
+        m["station.min_altitude_date"] = iso_date(epoch, o.min_day)
+        m["station.first_below_min_altitude_date"] = iso_date(epoch, o.first_below_day)
+        m["station.days_below_min_altitude"] = rounded(o.below_days)
+        m["station.reboosts"] = sum(1 for e in rec.events.kinds("reboost"))
+        m["station.reboost_propellant_kg"] = rounded(o.station_kg)
+        m["station.vehicle_reboost_km"] = rounded(o.vehicle_km)
+    for g in rec.generators:
+        m[f"generator.{g.id}.generated_kg"] = rounded(g.generated_kg)
+        m[f"generator.{g.id}.down_days"] = rounded(g.down_days)
     for pad in rec.scenario.pads:
         down = sum(
             max(0.0, min(o.start_day + o.repair_days, rec.horizon_days) - max(o.start_day, 0.0))

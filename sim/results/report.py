@@ -37,6 +37,8 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"{m[f'{key}.depleted_date'] or 'never'}"
         )
     lines += _transfers(result, split)
+    lines += _altitude(result)
+    lines += _generators(result)
     lines += _binds(result)
     lines.append("")
     lines.append(
@@ -94,6 +96,49 @@ def _transfers(result: Result, split: set[str]) -> list[str]:
                 parts.append(f"{kg:,.0f} kg {donor} -> {to} from {result.date(first)}")
         lines.append(f"  shared {cid}: {'; '.join(parts)} ({len(moves)} transfers)")
     return ["", *lines] if lines else []
+
+
+def _altitude(result: Result) -> list[str]:
+    """The altitude in words: lowest point, reboosts and who paid, the floor."""
+    m, alt = result.metrics, result.scenario.station.altitude
+    if alt is None:
+        return []
+    reboosts = m["station.reboosts"]
+    lines = [
+        "",
+        f"  altitude: lowest {m['station.min_altitude_km']:.1f} km on "
+        f"{m['station.min_altitude_date']} (floor {alt.min_altitude_km:g} km); {reboosts} "
+        f"reboost{'s' if reboosts != 1 else ''}: {m['station.vehicle_reboost_km']:.1f} km "
+        f"by docked vehicles, {m['station.reboost_propellant_kg']:,.0f} kg of station "
+        f"{alt.propellant}",
+    ]
+    stuck = [e for e in result.events if e.kind == "no_reboost"]
+    if stuck:
+        lines.append(
+            f"  NO REBOOST POSSIBLE from {result.date(stuck[0].day)} (no {alt.propellant} and "
+            f"no boost vehicle docked): the orbit keeps decaying"
+        )
+    below = m["station.first_below_min_altitude_date"]
+    if below:
+        lines.append(
+            f"  BELOW THE {alt.min_altitude_km:g} KM FLOOR from {below}, "
+            f"{m['station.days_below_min_altitude']:.0f} days in all"
+        )
+    return lines
+
+
+def _generators(result: Result) -> list[str]:
+    """Oxygen generators: how long each was down and what it made."""
+    ls = result.scenario.station.life_support
+    if ls is None or not ls.generators:
+        return []
+    m = result.metrics
+    parts = [
+        f"{g.id} ({g.segment}) made {m[f'generator.{g.id}.generated_kg']:,.0f} kg O2, "
+        f"down {m[f'generator.{g.id}.down_days']:g} days"
+        for g in ls.generators
+    ]
+    return ["", f"  oxygen generators: {'; '.join(parts)}"]
 
 
 def _binds(result: Result) -> list[str]:

@@ -134,6 +134,8 @@ def _series(rec: RunRecord) -> dict[str, np.ndarray]:
     crew = crew_rs + crew_usos
     out = {"day": s["day"], "crew_RS": crew_rs, "crew_USOS": crew_usos, "crew": crew}
     out["seats"] = s["seats"]
+    if "altitude_km" in s:  # linear between rows: a row at every reboost and decay change
+        out["altitude_km"] = s["altitude_km"]
     for cid, segments in mk.stock_segments(rec.scenario).items():
         if not segments:
             out[f"{cid}_kg"], out[f"{cid}_days"] = _stock_series(rec, cid, s[f"{cid}_kg"])
@@ -149,7 +151,8 @@ def _series(rec: RunRecord) -> dict[str, np.ndarray]:
 
 def _stock_series(rec: RunRecord, store: str, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = rec.series
-    rate = rec.stores[store].rate(s["crew_RS"], s["crew_USOS"])
+    recorded = s.get(store.replace(".", "_") + "_rate")  # set by life support, per row
+    rate = rec.stores[store].rate(s["crew_RS"], s["crew_USOS"]) if recorded is None else recorded
     days = np.full_like(level, np.inf)
     np.divide(level, rate, out=days, where=rate > 0)
     return level, days

@@ -12,7 +12,14 @@ from typing import Any
 
 from sim.scenario.dists import Dist
 from sim.scenario.errors import did_you_mean, short
-from sim.scenario.model import MAX_HORIZON_DAYS, Cargo, Scenario, VehicleType, cargo_kg
+from sim.scenario.model import (
+    MAX_HORIZON_DAYS,
+    Boost,
+    Cargo,
+    Scenario,
+    VehicleType,
+    cargo_kg,
+)
 
 __all__ = ["cross_check"]
 
@@ -43,6 +50,8 @@ def cross_check(sc: Scenario) -> list[Found]:
         *_check_flights(sc),
         *_check_uncertainty(sc),
         *_check_sharing(sc),
+        *_check_altitude(sc),
+        *_check_life_support(sc),
     ]
 
 
@@ -164,10 +173,63 @@ def _check_sharing(sc: Scenario) -> Iterator[Found]:
             )
 
 
+def _check_boost(
+    sc: Scenario, boost: Boost | None, loc: tuple[Any, ...], ports: list[str]
+) -> Iterator[Found]:
+    if boost is None:
+        return
+    if sc.station.altitude is None:
+        yield loc, "a boost budget needs station.altitude (the altitude it would raise)"
+        return
+    for j, port in enumerate(boost.ports or []):
+        if port not in ports:
+            yield (*loc, "ports", j), f"the vehicle cannot dock at {port!r} (its ports: {ports})"
+
+
+def _check_altitude(sc: Scenario) -> Iterator[Found]:
+    alt = sc.station.altitude
+    if alt is None:
+        return
+    loc = ("station", "altitude")
+    consumables = sc.by_id()["consumables"]
+    if alt.propellant not in consumables:
+        yield (*loc, "propellant"), _unknown("consumable", alt.propellant, consumables)
+    if alt.reboost is not None and alt.reboost.at_km < alt.min_altitude_km:
+        yield (
+            (*loc, "reboost", "at_km"),
+            f"reboost line {alt.reboost.at_km:g} km is under the floor "
+            f"min_altitude_km {alt.min_altitude_km:g} km",
+        )
+    for j, change in enumerate(alt.decay_changes):
+        yield from _in_window(sc, change.start, (*loc, "decay_changes", j, "start"), True)
+
+
+def _check_life_support(sc: Scenario) -> Iterator[Found]:
+    ls = sc.station.life_support
+    if ls is None:
+        return
+    loc = ("station", "life_support")
+    consumables = sc.by_id()["consumables"]
+    for key in ("water", "oxygen"):
+        cid = getattr(ls, key)
+        if cid not in consumables:
+            yield (*loc, key), _unknown("consumable", cid, consumables)
+        elif consumables[cid].held_by is not None:
+            yield (*loc, key), f"{cid!r} is held by one segment; life support needs a crew stock"
+    if ls.water == ls.oxygen:
+        yield (*loc, "oxygen"), "water and oxygen must be different consumables"
+    yield from _duplicates(ls.generators, (*loc, "generators"))
+    for i, g in enumerate(ls.generators):
+        for j, o in enumerate(g.outages):
+            yield from _in_window(sc, o.start, (*loc, "generators", i, "outages", j, "start"), True)
+
+
 def _check_station(sc: Scenario) -> Iterator[Found]:
     ids = sc.by_id()
+    alt = sc.station.altitude
+    reboost_fuel = None if alt is None else alt.propellant
     for i, c in enumerate(sc.station.consumables):
-        if c.per_crew_day == 0 and c.fixed_per_day == 0:
+        if c.per_crew_day == 0 and c.fixed_per_day == 0 and c.id != reboost_fuel:
             yield ("station", "consumables", i), "per_crew_day and fixed_per_day are both 0"
     taken: dict[str, str] = {}
     for i, d in enumerate(sc.station.docked):
@@ -198,6 +260,8 @@ def _check_station(sc: Scenario) -> Iterator[Found]:
             yield from _in_window(sc, d.undock, (*loc, "undock"), after_horizon=True)
         if d.relieves is not None:
             yield from _check_relief(sc, d.relieves, d.vehicle, (*loc, "relieves"), d.id)
+        if vtype is not None:
+            yield from _check_boost(sc, d.boost, (*loc, "boost"), vtype.ports)
 
 
 def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
@@ -219,6 +283,7 @@ def _check_pads_vehicles(sc: Scenario) -> Iterator[Found]:
                 ("only cargo vehicles leave early to make room; a crew vehicle is a lifeboat"),
             )
         yield from _check_cargo(sc, v.cargo, ("vehicles", i, "cargo"), v)
+        yield from _check_boost(sc, v.boost, ("vehicles", i, "boost"), v.ports)
 
 
 def _check_flights(sc: Scenario) -> Iterator[Found]:
@@ -251,6 +316,7 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
         if vtype is None:
             continue
         yield from _check_crew(f.crew, vtype, (*loc, "crew"), f.id)
+        yield from _check_boost(sc, f.boost, (*loc, "boost"), vtype.ports)
         if f.cargo is not None:
             yield from _check_cargo(sc, f.cargo, (*loc, "cargo"), vtype, f.ports)
         elif f.ports is not None and vtype.refuel:

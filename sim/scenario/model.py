@@ -29,15 +29,23 @@ __all__ = [
     "MAX_HORIZON_DAYS",
     "MAX_KG",
     "SEGMENTS",
+    "Altitude",
+    "Boost",
     "Cargo",
     "Consumable",
+    "DecayChange",
     "DockedVehicle",
     "FamilyUncertainty",
     "Flight",
+    "Generator",
+    "GeneratorFailures",
+    "GeneratorOutage",
     "InitialStock",
+    "LifeSupport",
     "Outage",
     "Pad",
     "Port",
+    "Reboost",
     "Rules",
     "Scenario",
     "Segment",
@@ -267,6 +275,7 @@ class DockedVehicle(_Cited):
     stay_days: Days | None = None
     undock: Instant | None = None
     relieves: Id | None = None
+    boost: Boost | None = Field(None, description="reboost budget left; default: the vehicle's")
 
     @model_validator(mode="after")
     def _stay_or_undock(self) -> DockedVehicle:
@@ -275,12 +284,112 @@ class DockedVehicle(_Cited):
         return self
 
 
+Km = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+"""A distance or altitude, km."""
+
+
+class Reboost(_Strict):
+    """When the altitude falls to ``at_km``, raise it by ``by_km``."""
+
+    at_km: Km
+    by_km: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+
+
+class DecayChange(_Cited):
+    """From ``start`` on, the altitude decays at ``km_per_day`` (solar activity changes it)."""
+
+    start: Instant
+    km_per_day: UncertainDays
+
+
+class Altitude(_Cited):
+    """The station's mean altitude: a linear decay between events, a floor it must not go
+    below, and a reboost rule paid by a docked boost vehicle's own budget first, then by
+    the station's propellant at ``kg_per_km``."""
+
+    initial_km: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)]
+    decay_km_per_day: UncertainDays = Field(
+        description="km lost per day without reboost (a number or a distribution)"
+    )
+    decay_changes: list[DecayChange] = Field(
+        default_factory=list, description="later decay rates, by start date"
+    )
+    min_altitude_km: Km = Field(description="the floor the station must not go below")
+    reboost: Reboost | None = Field(None, description="reboost rule (default: none)")
+    propellant: Id = Field("propellant", description="consumable that pays station reboosts")
+    kg_per_km: Kg = Field(description="station propellant per km of reboost")
+
+
+class Boost(_Cited):
+    """A vehicle's reboost budget while docked, from its own propellant: ``km`` of
+    altitude, or ``kg`` (converted at the altitude's ``kg_per_km``); only at ``ports``
+    (default: any of its ports)."""
+
+    km: Km | None = None
+    kg: Kg | None = None
+    ports: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> Boost:
+        if (self.km is None) == (self.kg is None):
+            raise ValueError("give the boost budget as km or as kg, one of them")
+        return self
+
+
+class GeneratorOutage(_Cited):
+    """A scheduled span with a generator down."""
+
+    start: Instant
+    days: Days
+
+
+class GeneratorFailures(_Cited):
+    """Random failures (under ``uncertainty`` only): time up between failures and repair
+    time, days, each a number or a distribution."""
+
+    up_days: UncertainDays
+    repair_days: UncertainDays
+
+
+class Generator(_Cited):
+    """An oxygen generator (electrolysis): makes up to ``max_kg_per_day`` of O2 from its
+    segment's water, ``water_per_kg`` kg of water per kg of O2 (9/8 by stoichiometry)."""
+
+    id: Id
+    segment: Segment
+    max_kg_per_day: Kg
+    water_per_kg: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 9 / 8
+    outages: list[GeneratorOutage] = Field(default_factory=list)
+    failures: GeneratorFailures | None = None
+
+
+class LifeSupport(_Cited):
+    """Water recovery and oxygen generation. With it, ``per_crew_day`` of ``water`` and
+    ``oxygen`` are GROSS needs: a segment's water store pays its crew's unrecovered water
+    (1 - recovery) plus its generators' feed water (less ``feed_recovery``); the oxygen
+    stock pays only what the running generators, in list order, do not make."""
+
+    water: Id = "water"
+    oxygen: Id = "oxygen"
+    recovery: dict[Segment, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
+        default_factory=dict, description="fraction of crew water recovered, by segment"
+    )
+    feed_recovery: dict[Segment, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="fraction of the generators' feed water returned by CO2 reduction "
+        "(Sabatier), by segment (default 0)",
+    )
+    generators: list[Generator] = Field(default_factory=list)
+
+
 class Station(_Cited):
     """Ports, consumables and the vehicles docked at epoch."""
 
     ports: list[Port]
     consumables: list[Consumable]
     docked: list[DockedVehicle] = Field(default_factory=list)
+    altitude: Altitude | None = None
+    life_support: LifeSupport | None = None
 
 
 class Outage(_Cited):
@@ -327,6 +436,7 @@ class VehicleType(_Cited):
         description="default cargo, kg by consumable (or kg by segment: {RS: 60, USOS: 200})",
     )
     refuel: bool = Field(False, description="can transfer propellant to the station's tanks")
+    boost: Boost | None = Field(None, description="reboost budget while docked (own propellant)")
 
 
 class Flight(_Cited):
@@ -344,6 +454,7 @@ class Flight(_Cited):
     stay_days: Days | None = None
     undock: Instant | None = None
     relieves: Id | None = None
+    boost: Boost | None = Field(None, description="reboost budget; default: the vehicle's")
 
     @model_validator(mode="after")
     def _stay_or_undock(self) -> Flight:

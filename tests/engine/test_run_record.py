@@ -104,6 +104,19 @@ def test_events_are_typed_in_time_order_with_their_fields() -> None:
             Event(14.0, "transfer", "food", days=12.25, segment="RS", donor="USOS", kg=36.75),
             "36.75 kg USOS -> RS over 12.25 days",
         ),
+        (
+            Event(20.0, "reboost", "station", vehicle="CRS-33", consumable="propellant", kg=0.0,
+                  km=4.5),
+            "+4.5 km by CRS-33; 0.0 kg propellant",
+        ),
+        (
+            Event(21.0, "reboost", "station", consumable="propellant", kg=172.0, km=2.0),
+            "+2.0 km by station; 172.0 kg propellant",
+        ),
+        (Event(22.0, "no_reboost", "station", km=410.0), "at 410.0 km"),
+        (Event(23.0, "below_min_altitude", "station", km=350.0), "at 350.0 km"),
+        (Event(24.0, "generator_down", "OGS", segment="USOS"), "USOS"),
+        (Event(25.0, "generator_up", "OGS", segment="USOS"), "USOS"),
     ],
     ids=lambda x: x.kind if isinstance(x, Event) else "",
 )
@@ -118,7 +131,8 @@ def test_every_event_kind_is_covered_by_the_round_trip_cases() -> None:
     covered = {
         "on_station", "pad_down", "pad_up", "launch", "launch_failure", "port_wait",
         "port_yield", "dock", "undock", "forced_return", "below_reserve", "depleted",
-        "transfer", "evacuation",
+        "transfer", "evacuation", "reboost", "no_reboost", "below_min_altitude",
+        "generator_down", "generator_up",
     }  # fmt: skip
     assert set(EVENT_KINDS) == covered
 

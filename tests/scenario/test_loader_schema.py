@@ -47,7 +47,7 @@ from sim.scenario.errors import Mark, Problem
             "stay_dais",
             "flights.Soyuz B.stay_dais",
             "did you mean 'stay_days'?",
-            "stay_days, undock, relieves)",
+            "stay_days, undock, relieves, boost)",
         ),
     ],
 )
