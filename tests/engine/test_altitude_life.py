@@ -266,3 +266,19 @@ def test_bad_life_support_inputs_are_located_errors() -> None:
         build(data)
     text = str(err.value)
     assert "station.life_support.oxygen" in text and "unknown consumable 'air'" in text
+
+
+def test_the_longest_docked_boost_vehicle_pays_first() -> None:
+    data = boost_world(vehicle_km=8, station_kg=0)
+    data["station"]["ports"].append({"id": "cargo2", "segment": "USOS", "kind": "CBM"})
+    data["vehicles"][1]["ports"] = ["cargo", "cargo2"]
+    data["flights"] = [cargo_flight("Late", 50, 0.0), cargo_flight("Early", 10, 0.0)]
+    res = run(data)
+    boosts = [(e.day, e.vehicle, e.km) for e in res.events if e.kind == "reboost"]
+    # day 200: Early (docked day 12) gives its 8 km, Late (day 52) the other 2; day 400:
+    # Late's last 6 km, then nothing (no propellant): a 6-km reboost
+    assert boosts == [
+        (pytest.approx(200), "Early", pytest.approx(8)),
+        (pytest.approx(200), "Late", pytest.approx(2)),
+        (pytest.approx(400), "Late", pytest.approx(6)),
+    ]
