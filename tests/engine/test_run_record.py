@@ -192,6 +192,11 @@ def test_metric_keys_of_a_run_are_those_the_module_defines() -> None:
         "propellant": ("RS",),
     }
     expected += list(mk.CREW_METRICS)
+    expected += list(mk.STATION_METRICS)  # the baseline models the altitude
+    assert sc.station.life_support is not None
+    gens = [g.id for g in sc.station.life_support.generators]
+    assert gens == ["OGS", "Elektron"]
+    expected += [f"generator.{g}.{s}" for g in gens for s in mk.GENERATOR_STATS]
     expected += [mk.pad_key(p.id, s) for p in sc.pads for s in mk.PAD_STATS]
     expected += [mk.flight_key(f.id, s) for f in sc.flights for s in mk.FLIGHT_STATS]
     assert list(result.metrics) == expected
