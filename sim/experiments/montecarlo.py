@@ -31,7 +31,7 @@ import numpy as np
 from sim._version import __version__
 from sim.engine import EPS_DAYS, derive_seed
 from sim.experiments.executors import Executor, SerialExecutor, run_batch
-from sim.experiments.replications import Chunk, Job, csv_cell, run_chunk
+from sim.experiments.replications import Chunk, Job, csv_cell, fan_series, run_chunk
 from sim.experiments.stats import (
     check_quantiles,
     halfwidth,
@@ -48,7 +48,8 @@ from sim.scenario.model import Scenario
 __all__ = ["MAX_REPLICATIONS", "MonteCarloResult", "extend", "montecarlo", "replication_seed"]
 
 MAX_REPLICATIONS = 1_000_000
-"""Most replications of one ensemble (each keeps ~9 KB of metrics and fans in memory)."""
+"""Most replications of one ensemble (each keeps ~11 KB of metrics and fans in memory: the
+baseline world, 227 metrics and 8 weekly fans of 110 points, 4 of them per segment)."""
 GRID_STEP_DAYS = 7.0
 """Days between two samples of the days-of-supply fans."""
 
@@ -65,7 +66,8 @@ def replication_seed(seed: int, index: int) -> int:
 @dataclass(eq=False)
 class MonteCarloResult:
     """Replications of one scenario: every metric of every replication, column by column,
-    and each consumable's days of supply sampled on a weekly grid."""
+    and each consumable's days of supply sampled on a weekly grid (station-wide, and per
+    segment for a stock per segment)."""
 
     scenario: Scenario
     seed: int
@@ -84,7 +86,8 @@ class MonteCarloResult:
     grid: np.ndarray
     """Days since epoch at which the fans are sampled."""
     fans: np.ndarray
-    """(replications, consumables, grid) float32 days of supply (inf: nothing used)."""
+    """(replications, series, grid) float32 days of supply (inf: nothing used): first each
+    consumable (the worst segment), then each segment stock of :attr:`fan_series`."""
     _index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,21 +141,37 @@ class MonteCarloResult:
         approximation, over the replications where it has a value; inf below 2)."""
         return halfwidth(self.values(key))
 
+    @property
+    def fan_series(self) -> list[tuple[str, str | None]]:
+        """(consumable, segment) of each fan, in the order of :attr:`fans` (segment None:
+        station-wide, the worst segment)."""
+        return fan_series(self.scenario)
+
     def fan_quantiles(self, qs: Sequence[float] = (5, 50, 95)) -> dict[str, np.ndarray]:
-        """Per consumable: the percentiles ``qs`` of days of supply, shape (len(qs), grid)."""
-        out = {}
-        for j, c in enumerate(self.consumables):
-            a = self.fans[:, j, :].astype(float)
-            big = np.isposinf(a)
-            a[big] = 1e300  # percentiles of inf give NaN; put them back as inf below
-            q = (
-                np.percentile(a, list(qs), axis=0)
-                if self.n
-                else np.full((len(qs), a.shape[1]), np.nan)
-            )
-            q[q >= 1e299] = np.inf
-            out[c] = q
-        return out
+        """Per consumable: the percentiles ``qs`` of days of supply (the worst segment at
+        each time), shape (len(qs), grid)."""
+        return {c: self._percentiles(j, qs) for j, c in enumerate(self.consumables)}
+
+    def segment_fan_quantiles(
+        self, qs: Sequence[float] = (5, 50, 95)
+    ) -> dict[tuple[str, str], np.ndarray]:
+        """Per (consumable, segment) with a stock per segment: the percentiles ``qs`` of
+        that segment's days of supply, shape (len(qs), grid); empty when the fans hold only
+        the station-wide series."""
+        series = self.fan_series
+        if self.fans.shape[1] != len(series):
+            return {}
+        return {
+            (c, s): self._percentiles(j, qs) for j, (c, s) in enumerate(series) if s is not None
+        }
+
+    def _percentiles(self, j: int, qs: Sequence[float]) -> np.ndarray:
+        """Percentiles ``qs`` over replications of fan ``j``, shape (len(qs), grid)."""
+        a = self.fans[:, j, :].astype(float)
+        a[np.isposinf(a)] = 1e300  # percentiles of inf give NaN; put them back as inf below
+        q = np.percentile(a, list(qs), axis=0) if self.n else np.full((len(qs), a.shape[1]), np.nan)
+        q[q >= 1e299] = np.inf
+        return q
 
     def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
         """Statistics of every metric and the event probabilities (``montecarlo.json``)."""
@@ -248,7 +267,6 @@ def montecarlo(
 
 def _assemble(job: Job, seed: int, seeds: list[int], chunks: list[Chunk]) -> MonteCarloResult:
     sc, grid = job.scenario, job.grid
-    cons = len(sc.station.consumables)
     keys = next((c.keys for c in chunks if c.keys), ())
     kinds = dict.fromkeys(keys, "null")
     for c in chunks:
@@ -275,7 +293,7 @@ def _assemble(job: Job, seed: int, seeds: list[int], chunks: list[Chunk]) -> Mon
         grid=grid,
         fans=np.vstack([c.fans for c in chunks])
         if chunks
-        else np.zeros((0, cons, len(grid)), np.float32),
+        else np.zeros((0, len(fan_series(sc)), len(grid)), np.float32),
     )
 
 

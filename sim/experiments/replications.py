@@ -1,5 +1,6 @@
 """One chunk of Monte Carlo replications, as a worker runs it: the metrics packed column by
-column, one CSV row per replication, and days of supply sampled on the fan grid."""
+column, one CSV row per replication, and days of supply sampled on the fan grid (station
+and, for a stock per segment, each segment's)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import numpy as np
 
 from sim.engine import gc_paused
 from sim.engine import run as run_engine
+from sim.results import metrics as mk
 from sim.results.result import from_record
 from sim.scenario.model import Scenario
 
-__all__ = ["Chunk", "Job", "csv_cell", "run_chunk", "sample_days"]
+__all__ = ["Chunk", "Job", "csv_cell", "fan_series", "run_chunk", "sample_days"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,13 +43,22 @@ class Chunk:
     rows: list[str]
     """One CSV line per replication: index, seed, then the metrics as ``run`` gives them."""
     fans: np.ndarray
-    """(replications, consumables, grid) float32 days of supply."""
+    """(replications, :func:`fan_series`, grid) float32 days of supply."""
+
+
+def fan_series(sc: Scenario) -> list[tuple[str, str | None]]:
+    """(consumable, segment) of each days-of-supply fan, in the order of the fans: every
+    consumable station-wide (segment None: the worst segment), then each segment of every
+    consumable with a stock per segment (not one pool, not held by one segment)."""
+    out: list[tuple[str, str | None]] = [(c.id, None) for c in sc.station.consumables]
+    stocks = mk.stock_segments(sc)
+    return out + [(c, s) for c, segs in stocks.items() if len(segs) > 1 for s in segs]
 
 
 def run_chunk(job: Job, reps: list[tuple[int, int]]) -> Chunk:
     """Run the replications ``reps`` (index, seed) of ``job`` (in a worker process or here)."""
     sc, grid = job.scenario, job.grid
-    columns = [f"{c.id}_days" for c in sc.station.consumables]
+    columns = [f"{c}_days" if s is None else f"{c}_{s}_days" for c, s in fan_series(sc)]
     fans = np.empty((len(reps), len(columns), len(grid)), dtype=np.float32)
     raw: list[list[Any]] = []
     keys: tuple[str, ...] = ()

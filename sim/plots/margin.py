@@ -3,12 +3,14 @@
 Each chart takes a :class:`~sim.results.rundata.RunData` or a
 :class:`~sim.results.result.Result` and an optional matplotlib ``ax``, and returns the
 figure. Dates are UTC; days of supply are days at the current crew and usage; ``inf``
-(nothing consumed) is drawn off the top.
+(nothing consumed) is drawn off the top. A consumable with a stock per segment is drawn
+one panel per segment (the worst segment at each instant when all is on one ``ax``).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from sim.plots.style import (
     OKABE_ITO,
     OUTAGE_COLOR,
     RESERVE_COLOR,
+    SEGMENT_NAMES,
     AnyRun,
     Axes,
     Figure,
@@ -30,6 +33,9 @@ from sim.plots.style import (
     new_axes,
     new_grid,
     outside_legend,
+    panel_grid,
+    panel_rows,
+    panel_title,
     shade_outages,
     to_date,
     to_dates,
@@ -67,8 +73,7 @@ def margin_chart(
         return fig
     fig, axes = new_grid(len(segments), 1, size=(12.0, 3.9 * len(segments) + 0.8))
     for panel, seg in zip(axes, segments, strict=True):
-        name = "Russian segment (RS)" if seg == "RS" else "US segment (USOS)"
-        _margin_panel(panel, r, ids, seg, f"{r.scenario}: days of supply, {name}")
+        _margin_panel(panel, r, ids, seg, f"{r.scenario}: days of supply, {SEGMENT_NAMES[seg]}")
     return fig
 
 
@@ -141,8 +146,11 @@ def overlay_chart(
     runs: Sequence[AnyRun], consumable: str | None = None, ax: Axes | None = None
 ) -> Figure:
     """Days of supply of ``consumable`` for several runs on the same axes, labelled by
-    scenario. Without a consumable: small multiples of every consumable (or, when ``ax``
-    is given, the consumable with the lowest margin)."""
+    scenario, each run in the same colour and dashes in every panel. A consumable some run
+    holds per segment gets a panel per segment (RS above USOS), each run's stock in that
+    segment. Without a consumable: small multiples of every consumable (a segmented one
+    fills a row, RS beside USOS). Given ``ax``: ``consumable`` (default the one with the
+    lowest margin) on that axes alone, the worst segment of each run."""
     rs = [as_run(r) for r in runs]
     if not rs:
         raise ValueError("overlay_chart needs at least one run")
@@ -150,23 +158,30 @@ def overlay_chart(
     ids = list(dict.fromkeys(c for r in rs for c in r.consumables))
     if consumable is not None and consumable not in ids:
         raise ValueError(f"unknown consumable {consumable!r}; the runs have {', '.join(ids)}")
-    title = "days of supply: " + " vs ".join(names)
+    split = {c for r in rs for c, segs in r.stocks.items() if len(segs) > 1}
     handles = _overlay_handles(rs, names)
-    if consumable is None and ax is None:
-        ncols = 1 if len(ids) == 1 else 2
-        nrows = math.ceil(len(ids) / ncols)
-        fig, axes = new_grid(nrows, ncols, size=(12.0, 2.9 * nrows + 1.2))
-        for i, panel in enumerate(axes):
-            if i < len(ids):
-                _overlay_panel(panel, rs, names, ids[i], ids[i])
-            else:
-                panel.set_visible(False)
+    if ax is None and (consumable is None or consumable in split):
+        notes: list[str] = []
+        if consumable is None:  # narrow panels: which runs hold one station stock, in the key
+            rows, width = panel_rows(ids, split), 32  # width: characters of a panel's note
+            fig, panels = panel_grid(rows, 12.0, 2.9, 1.2)
+            title = _overlay_title(names, "", 120)
+            for c in (c for c in ids if c in split):
+                if station := _station_runs(rs, names, c):
+                    notes.append(f"{c}: one station stock in {', '.join(station)}")
+            notes = [textwrap.fill(n, 34, break_on_hyphens=False) for n in notes]
+        else:  # one consumable per segment: stacked, the dates as wide as they can be
+            rows, width = [[(consumable, "RS")], [(consumable, "USOS")]], 75
+            fig, panels = panel_grid(rows, 10.0, 3.6, 0.9)
+            title = _overlay_title(names, f"{consumable} ", 100)
+        for (c, seg), panel in panels:
+            _overlay_panel(panel, rs, names, c, seg, panel_title(c, seg), width)
         fig.suptitle(title, x=0.01, ha="left", fontsize=13)
-        fig.legend(handles=handles, loc="outside right upper", fontsize=8.5, frameon=False)
+        _corner_legend(fig, max(map(len, rows)), handles, notes)
         return fig
     c = consumable or min(ids, key=lambda k: _lowest(rs, k))
     fig, ax = new_axes(ax)
-    _overlay_panel(ax, rs, names, c, f"{c} {title}")
+    _overlay_panel(ax, rs, names, c, None, _overlay_title(names, f"{c} ", 100))
     outside_legend(ax, handles)
     return fig
 
@@ -305,16 +320,84 @@ def _overlay_handles(rs: list[RunData], names: list[str]) -> list[Any]:
     return handles
 
 
-def _overlay_panel(ax: Axes, rs: list[RunData], names: list[str], c: str, title: str) -> None:
-    """One consumable's days of supply for every run that has it, reserve, pad outages."""
+def _corner_legend(fig: Figure, cols: int, handles: list[Any], notes: list[str]) -> None:
+    """The key of a grid of ``cols`` columns at its top right, below the figure's title
+    however long: in that cell if it is empty, else beside its panel."""
+    corner = fig.axes[cols - 1]
+    if corner.get_visible():
+        outside_legend(corner, handles, notes)
+        return
+    corner.set_visible(True)
+    corner.axis("off")
+    outside_legend(corner, handles, notes, at=(0.0, 1.0))
+
+
+def _overlay_title(names: list[str], prefix: str, width: int) -> str:
+    """``<prefix>days of supply: A vs B vs C``, or with only the first and last run when
+    that is longer than ``width`` characters (the key names them all)."""
+    title = f"{prefix}days of supply: " + " vs ".join(names)
+    if len(title) > width:
+        title = f"{prefix}days of supply: {names[0]} … {names[-1]} ({len(names)} runs)"
+    return title if len(title) <= width else f"{prefix}days of supply of {len(names)} runs"
+
+
+def _station_runs(rs: list[RunData], names: list[str], c: str) -> list[str]:
+    """Names of the runs that hold ``c`` as one stock for the whole station."""
+    return [
+        n
+        for r, n in zip(rs, names, strict=True)
+        if c in r.reserve_days and not _overlay_column(r, c, "RS")[1]
+    ]
+
+
+def _notes_text(notes: list[str], width: int) -> str:
+    """``notes`` on one line if they fit in ``width`` characters, else one (wrapped) each."""
+    line = "; ".join(notes)
+    if len(line) <= width:
+        return line
+    return "\n".join(textwrap.fill(n, width, break_on_hyphens=False) for n in notes)
+
+
+def _overlay_column(r: RunData, c: str, seg: str | None) -> tuple[str, bool]:
+    """(series column, whether it is the stock asked for) of ``c`` in segment ``seg``'s
+    panel: a run holding ``c`` as one stock for the station shows that stock there."""
+    own = r.stocks.get(c, [])
+    if seg is not None and seg in own and len(own) > 1:
+        return f"{c}_{seg}_days", True
+    return f"{c}_days", seg is None
+
+
+def _overlay_panel(
+    ax: Axes,
+    rs: list[RunData],
+    names: list[str],
+    c: str,
+    seg: str | None,
+    title: str,
+    note_width: int = 90,
+) -> None:
+    """One consumable's days of supply (in segment ``seg``; None: station-wide, the worst
+    segment) for every run that has it, reserve, pad outages; notes top right, in lines of
+    ``note_width`` characters (fewer than the names of the runs holding one station stock
+    have: their number instead, the names being in the key)."""
     have = [(i, r) for i, r in enumerate(rs) if c in r.reserve_days]
-    arrays = [r.series[f"{c}_days"] for _, r in have]
+    columns = [_overlay_column(r, c, seg) for _, r in have]
+    arrays = [r.series[col] for (_, r), (col, _) in zip(have, columns, strict=True)]
     reserves = {r.reserve_days[c] for _, r in have}
     top, notes = _days_scale(arrays, sorted(reserves))
+    station = [names[i] for (i, _), (_, mine) in zip(have, columns, strict=True) if not mine]
+    if station:  # drawn in both segments' panels, so say which runs they are
+        note = f"one station stock: {', '.join(station)}"
+        if len(note) > note_width:
+            note = f"{len(station)} run{'s' * (len(station) > 1)}: one station stock (key)"
+        notes = [note, *notes]
+    elif seg is None and any(len(r.stocks.get(c, [])) > 1 for _, r in have):
+        notes = ["worst segment at each instant", *notes]
     for (i, r), y in zip(have, arrays, strict=True):
         color = LINE_COLORS[i % len(LINE_COLORS)]
+        gid = f"overlay:{c}:{i}" if seg is None else f"overlay:{c}:{seg}:{i}"
         ax.plot(to_dates(r.epoch, r.series["day"]), _shown(y, top), color=color, lw=1.8,
-                ls=LINE_STYLES[i % 4], label=names[i], gid=f"overlay:{c}:{i}")  # fmt: skip
+                ls=LINE_STYLES[i % 4], label=names[i], gid=gid)  # fmt: skip
         for _, start, end, _ in r.outages():  # one bar per run in a band above the data
             ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), ymin=0.975 - 0.028 * i,
                        ymax=0.995 - 0.028 * i, color=color, alpha=0.6, lw=0)  # fmt: skip
@@ -330,4 +413,4 @@ def _overlay_panel(ax: Axes, rs: list[RunData], names: list[str], c: str, title:
     ax.set_ylabel("days of supply")
     ax.set_title(title, loc="left", fontsize=11)
     if notes:
-        ax.set_title("; ".join(notes), loc="right", fontsize=8, color="#555555")
+        ax.set_title(_notes_text(notes, note_width), loc="right", fontsize=8, color="#555555")

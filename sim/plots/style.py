@@ -8,7 +8,7 @@ headless Agg backend is chosen when no display exists.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from sim.results.rundata import RunData
 __all__ = [
     "CREATOR",
     "OKABE_ITO",
+    "SEGMENT_NAMES",
     "AnyRun",
     "Axes",
     "Figure",
@@ -41,6 +42,9 @@ __all__ = [
     "new_axes",
     "new_grid",
     "outside_legend",
+    "panel_grid",
+    "panel_rows",
+    "panel_title",
     "save",
     "shade_outages",
     "to_date",
@@ -60,12 +64,16 @@ OKABE_ITO = [
 """Okabe & Ito's colour-blind-safe palette."""
 
 SEGMENT_COLORS = {"RS": "#D55E00", "USOS": "#0072B2"}
+SEGMENT_NAMES = {"RS": "Russian segment (RS)", "USOS": "US segment (USOS)"}
 RESERVE_COLOR = "#7f7f7f"
 OUTAGE_COLOR = "#E69F00"
 FAILURE_COLOR = "#D55E00"
 
 AnyRun = RunData | Result
 """What a run chart draws: a result folder read back, or a run in memory."""
+
+Panel = tuple[str, str | None]
+"""(consumable, segment) a panel of small multiples shows; segment None: station-wide."""
 
 
 def color_for(i: int) -> str:
@@ -133,20 +141,68 @@ def new_grid(nrows: int, ncols: int, size: tuple[float, float]) -> tuple[Figure,
     return fig, list(np.atleast_1d(grid).ravel())
 
 
+def panel_rows(ids: Sequence[str], split: Collection[str]) -> list[list[Panel]]:
+    """Panels of consumables ``ids``, two to a row: one held per segment (in ``split``) fills
+    a row of its own, RS left and USOS right; the others pair up in their order."""
+    rows: list[list[Panel]] = []
+    waiting: list[Panel] = []  # a single panel waiting for a partner
+    for c in ids:
+        if c in split:
+            rows.append([(c, "RS"), (c, "USOS")])
+        elif waiting:
+            waiting.append((c, None))
+            waiting = []
+        else:
+            waiting = [(c, None)]
+            rows.append(waiting)  # filled in place if a partner comes
+    return rows
+
+
+def panel_grid(
+    rows: list[list[Panel]], width: float, row_height: float, extra: float
+) -> tuple[Figure, list[tuple[Panel, Axes]]]:
+    """A figure of ``width`` x (``row_height`` per row + ``extra``) inches with the axes of
+    ``rows`` (from :func:`panel_rows`, or one panel a row), sharing x; unused cells hidden."""
+    cols = max(map(len, rows), default=1)
+    fig, axes = new_grid(max(1, len(rows)), cols, (width, row_height * max(1, len(rows)) + extra))
+    placed = []
+    for r, row in enumerate(rows):
+        for k in range(cols):
+            ax = axes[r * cols + k]
+            if k < len(row):
+                placed.append((row[k], ax))
+            else:  # the axes above then carries the dates
+                ax.set_visible(False)
+                if r:
+                    axes[(r - 1) * cols + k].xaxis.set_tick_params(labelbottom=True)
+    for ax in axes[len(rows) * cols :]:  # no rows at all
+        ax.set_visible(False)
+    return fig, placed
+
+
+def panel_title(c: str, segment: str | None) -> str:
+    """``food``, or ``Russian segment (RS) — food`` for one segment's stock."""
+    return c if segment is None else f"{SEGMENT_NAMES[segment]} — {c}"
+
+
 def to_date(epoch: date, day: float) -> Any:
     """One day offset as a numpy datetime64, for text and spans on a date axis."""
     return to_dates(epoch, [day])[0]
 
 
-def outside_legend(ax: Axes, handles: list[Any] | None = None, notes: Iterable[str] = ()) -> None:
+def outside_legend(
+    ax: Axes,
+    handles: list[Any] | None = None,
+    notes: Iterable[str] = (),
+    at: tuple[float, float] = (1.01, 1.0),
+) -> None:
     """The legend (of ``handles``, default the labelled artists) outside the axes on the
-    right, ending with ``notes``: lines of text with no symbol."""
+    right (its top left corner ``at``, in axes coordinates), ending with ``notes``: lines
+    of text with no symbol."""
     if handles is None:
         handles = ax.get_legend_handles_labels()[0]
     handles = [*handles, *(Line2D([], [], ls="none", label=note) for note in notes)]
-    ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False
-    )
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=at, fontsize=8.5, frameon=False)
 
 
 def finish_run_axes(

@@ -189,7 +189,8 @@ def test_overlay_small_multiples_and_duplicate_names(tmp_path: Path, result, unc
     fig = overlay_chart([result, uncrewed])
     titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
     assert titles == ["food", "water"]
-    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == ["minimal", "analytic"]
+    key = fig.axes[1].get_legend()  # beside the top right panel, below the figure's title
+    assert [t.get_text() for t in key.get_texts()][:2] == ["minimal", "analytic"]
     for name in ("a", "b"):
         result.write(tmp_path / name)
     runs = [load_run(tmp_path / "a"), load_run(tmp_path / "b")]
