@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.plots.altitude import altitude_chart, has_altitude
 from sim.plots.crew import crew_chart
 from sim.plots.fan import fan_chart
 from sim.plots.margin import margin_chart, overlay_chart
@@ -23,6 +24,7 @@ from sim.plots.timeline import timeline_chart
 from sim.results.rundata import as_run
 
 __all__ = [
+    "altitude_chart",
     "crew_chart",
     "fan_chart",
     "margin_chart",
@@ -36,9 +38,12 @@ __all__ = [
 
 
 def write_run_charts(run: AnyRun, folder: str | Path, fmt: str = "png") -> list[Path]:
-    """Write ``margin``, ``crew`` and ``timeline`` charts (``fmt``: png or svg) into ``folder``."""
+    """Write ``margin``, ``crew`` and ``timeline`` charts (and ``altitude`` when the run
+    models it; ``fmt``: png or svg) into ``folder``."""
     r, d = as_run(run), Path(folder)
     charts = {"margin": margin_chart, "crew": crew_chart, "timeline": timeline_chart}
+    if has_altitude(r):
+        charts["altitude"] = altitude_chart
     return [save(draw(r), d / f"{name}.{fmt}") for name, draw in charts.items()]
 
 

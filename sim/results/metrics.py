@@ -41,6 +41,7 @@ __all__ = [
     "STATION_METRICS",
     "UNCREWED",
     "Metric",
+    "altitude_lines",
     "compute",
     "consumable_key",
     "flight_key",
@@ -451,3 +452,14 @@ def indicators(
             failed |= np.array([v == "failed" for v in values], dtype=bool)
     out["launch.p_any_failure"] = failed
     return out
+
+
+def altitude_lines(sc: Scenario) -> dict[str, float] | None:
+    """The altitude chart's lines of ``sc`` (km): its floor and reboost line, if modelled."""
+    alt = sc.station.altitude
+    if alt is None:
+        return None
+    lines = {"floor_km": float(alt.min_altitude_km)}
+    if alt.reboost is not None:
+        lines["reboost_at_km"] = float(alt.reboost.at_km)
+    return lines

@@ -67,6 +67,7 @@ class Result:
             "horizon": sc.horizon.isoformat(),
             "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
             "stocks": {c: list(segs) for c, segs in mk.stock_segments(sc).items()},
+            **({"altitude": lines} if (lines := mk.altitude_lines(sc)) is not None else {}),
             "metrics": self.metrics,
         }
 

@@ -60,6 +60,10 @@ class RunData:
     """By consumable, the segments holding a stock of their own (series ``<c>_<S>_days``);
     empty for one station-wide pool."""
 
+    altitude: dict[str, float] | None = field(default=None)
+    """``floor_km`` and ``reboost_at_km`` (absent: no reboost rule) of a run that models
+    the altitude (series ``altitude_km``); None otherwise."""
+
     def segments(self) -> list[str]:
         """The segments that some consumable has its own stock in, in the usual order."""
         have = {s for segs in self.stocks.values() for s in segs}
@@ -133,6 +137,7 @@ class RunData:
             events=list(result.events),
             flights=[dict(f) for f in result.flights],
             stocks={c: list(segs) for c, segs in mk.stock_segments(sc).items()},
+            altitude=mk.altitude_lines(sc),
         )
 
 
@@ -156,6 +161,8 @@ def load_run(folder: str | Path) -> RunData:
     needed += [
         f"{c}_{s}_{unit}" for c, segs in stocks.items() for s in segs for unit in ("kg", "days")
     ]
+    if summary.get("altitude") is not None:
+        needed.append("altitude_km")
     return RunData(
         scenario=summary["scenario"],
         epoch=summary["epoch"],
@@ -167,6 +174,7 @@ def load_run(folder: str | Path) -> RunData:
         flights=_flights(d / "flights.csv"),
         source=str(d),
         stocks=stocks,
+        altitude=summary.get("altitude"),
     )
 
 
@@ -228,6 +236,13 @@ def _summary(path: Path) -> dict[str, Any]:
     if not isinstance(data["metrics"], dict):
         raise RunDataError(f"{path}: 'metrics' must be a JSON object")
     out["metrics"] = data["metrics"]
+    alt = data.get("altitude")  # only when the scenario models the altitude
+    if alt is not None:
+        if not isinstance(alt, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in alt.values()
+        ):
+            raise RunDataError(f"{path}: 'altitude' must map names to numbers of km")
+        out["altitude"] = {str(k): float(v) for k, v in alt.items()}
     stocks = data.get("stocks", {})  # absent in folders written before segment stocks
     if not isinstance(stocks, dict) or not all(
         isinstance(v, list) and all(s in ("RS", "USOS") for s in v) for v in stocks.values()

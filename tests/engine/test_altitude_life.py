@@ -146,8 +146,10 @@ def test_a_delivery_of_propellant_to_a_stranded_station_reboosts_at_once() -> No
 
 def test_a_faster_decay_never_raises_the_minimum_altitude() -> None:
     mins = [
-        run(orbit_world(200, {"at_km": 410, "by_km": 10}), [f"station.altitude.decay_km_per_day={d}"])
-        .metrics["station.min_altitude_km"]
+        run(
+            orbit_world(200, {"at_km": 410, "by_km": 10}),
+            [f"station.altitude.decay_km_per_day={d}"],
+        ).metrics["station.min_altitude_km"]
         for d in (0.02, 0.05, 0.08, 0.11)
     ]
     assert mins == sorted(mins, reverse=True) and mins[0] > mins[-1]
@@ -162,7 +164,9 @@ def test_decay_changes_take_effect_on_their_date() -> None:
 
 
 # -- life support ----------------------------------------------------------------------------
-def life_world(generator_down_from: float | None = None, water_kg: float = 1000.0) -> dict[str, Any]:
+def life_world(
+    generator_down_from: float | None = None, water_kg: float = 1000.0
+) -> dict[str, Any]:
     """3 RS crew; gross oxygen 0.84 and water 3.5 kg/crew-day; RS recovers 80% of water; an
     RS generator of 9 kg O2/day; stored O2 100 kg."""
     data = base_dict(crew=3, stock_kg=1e6, horizon_days=200)

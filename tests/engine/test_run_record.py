@@ -105,8 +105,15 @@ def test_events_are_typed_in_time_order_with_their_fields() -> None:
             "36.75 kg USOS -> RS over 12.25 days",
         ),
         (
-            Event(20.0, "reboost", "station", vehicle="CRS-33", consumable="propellant", kg=0.0,
-                  km=4.5),
+            Event(
+                20.0,
+                "reboost",
+                "station",
+                vehicle="CRS-33",
+                consumable="propellant",
+                kg=0.0,
+                km=4.5,
+            ),
             "+4.5 km by CRS-33; 0.0 kg propellant",
         ),
         (
