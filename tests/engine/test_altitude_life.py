@@ -286,3 +286,38 @@ def test_the_longest_docked_boost_vehicle_pays_first() -> None:
         (pytest.approx(200), "Late", pytest.approx(2)),
         (pytest.approx(400), "Late", pytest.approx(6)),
     ]
+
+
+def test_random_generator_failures_follow_their_keyed_draws_and_only_when_uncertain() -> None:
+    data = life_world()
+    data["station"]["life_support"]["generators"][0]["failures"] = {
+        "up_days": 30,
+        "repair_days": {"uniform": [5, 15]},
+    }
+    # without an uncertainty section the generator never fails
+    assert run(data).metrics["generator.Elektron.down_days"] == 0
+    data["uncertainty"] = {}
+    res = run(data)
+    downs = [e.day for e in res.events if e.kind == "generator_down"]
+    ups = [e.day for e in res.events if e.kind == "generator_up"]
+    # up 30 days, down 5-15, up 30, ...: each stretch as the streams draw it
+    streams = sim.engine.rng.Streams(res.seed)
+    t, expect_down, expect_up = 0.0, [], []
+    k = 0
+    while True:
+        t += 30
+        if t >= 200:
+            break
+        expect_down.append(t)
+        t += 5 + 10 * streams.uniform("generator/Elektron/repair", k)
+        if t >= 200:
+            break
+        expect_up.append(t)
+        k += 1
+    assert downs == pytest.approx(expect_down) and ups == pytest.approx(expect_up)
+    down = sum(min(u, 200) - d for d, u in zip(downs, [*ups, 200], strict=False))
+    assert res.metrics["generator.Elektron.down_days"] == pytest.approx(down)
+    # the stored O2 pays 2.52 kg/day only while the generator is down
+    assert res.metrics["oxygen.consumed_kg"] == pytest.approx(min(100, 2.52 * down))
+    again = run(data)
+    assert [e.day for e in again.events] == [e.day for e in res.events]  # same seed, same run
