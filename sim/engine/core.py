@@ -36,7 +36,7 @@ from sim.engine.rng import Streams
 from sim.engine.sharing import OnNeed
 from sim.engine.stores import Store
 from sim.scenario.dists import draw
-from sim.scenario.model import SEGMENTS, Consumable, Scenario, SharingOnNeed
+from sim.scenario.model import SEGMENTS, Consumable, Policy, Scenario, SharingOnNeed
 
 __all__ = ["Engine", "run"]
 
@@ -180,6 +180,15 @@ class Engine:
         self.relief: dict[str, simpy.Event] = {}
         self.procs: dict[str, simpy.Process] = {}
         self._watch_wake: simpy.Event | None = None
+        self._policy_wakes: list[simpy.Event] = []
+        """One per policy watch: woken after every change, to re-solve its crossing."""
+        self.hold: dict[str, simpy.Event] = {}
+        """By segment (or ``station``): crew launches wait for this event (a hold policy)."""
+        self.fly_empty: set[str] = set()
+        """Segments (or ``station``) whose next crew flight flies uncrewed."""
+        self.stranded: dict[str, dict[str, int]] = {}
+        """By damaged vehicle that left (or can no longer return crew): the crew it left aboard."""
+        self.person_days_lost = 0.0
         self.processed = 0
         self._generators: list[Generator[Any, Any, Any]] = []  # of every process started
         self._setup()
@@ -230,6 +239,12 @@ class Engine:
         limit = self.sc.rules.evacuate_below_days
         if limit is not None:
             self._start(self._watch(limit))
+        for craft in self.crafts.values():
+            if craft.damaged_at is not None:
+                self._start(self._damage(craft))
+        for pol in self.sc.rules.policies:
+            if pol.when.below_days is not None:
+                self._start(self._policy_watch(pol))
         if self.orbit is not None:
             self._start(self._orbit())
         ls = self.sc.station.life_support
@@ -309,6 +324,8 @@ class Engine:
         """Launch (pad, family and grounding permitting), transit, dock, stay, undock."""
         env = self.env
         family = c.vtype.family
+        if c.is_crew and self.hold:
+            yield from self._held(c)
         pad, t = self._book_pad(c)
         while t != env.now:  # wait for the booked time; if grounded meanwhile, queue again
             yield env.timeout(t - env.now)
@@ -318,7 +335,7 @@ class Engine:
             pad, t = self._book_pad(c)
         now = c.launch = env.now
         c.pad = pad
-        if self.random and self.streams.uniform(f"launch/{c.id}") < self._p_fail(c):
+        if c.fail or (self.random and self.streams.uniform(f"launch/{c.id}") < self._p_fail(c)):
             c.failed = True
             stand_down = self._stand_down(c)
             self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
@@ -343,6 +360,8 @@ class Engine:
         self.events.append(
             (now, "launch", c.id, pad, None, None, None, None, None, None, None, None, None)
         )
+        if self.fly_empty and c.n_crew > 0:
+            self._maybe_fly_empty(c)
         yield env.timeout(c.vtype.transit_days)
         c.arrive = env.now
         occupant = self.occupant
@@ -379,6 +398,10 @@ class Engine:
             self._deliver(c, port, t)
         if c.n_crew or c.is_crew:
             self._board(c)
+        if c.replace is not None:
+            self._take_over(c)
+        if c.damaged_at is not None and c.damaged_at <= t and not c.damaged:
+            self._make_damaged(c)
         if self.life is not None and c.cargo:
             self._life_resolve(t)  # a generator may run again on delivered water
         self.events.append(
@@ -476,7 +499,12 @@ class Engine:
         env = self.env
         assert c.dock is not None
         try:
-            life_end = c.dock + c.vtype.docked_life_days
+            start = (
+                c.launch
+                if c.vtype.docked_life_from == "launch" and c.launch is not None
+                else c.dock
+            )
+            life_end = start + c.vtype.docked_life_days
             planned = self._planned_end(c)
             relief = self.relief.get(c.id) if c.is_crew else None
             if relief is not None:
@@ -484,7 +512,7 @@ class Engine:
                 if relief.triggered:
                     relieved_at = cast(float, relief.value)  # the reliever's dock day
                     c.relieved_at = relieved_at
-                    leave = relieved_at + self.handover
+                    leave = relieved_at + (self.handover if c.handover is None else c.handover)
                     if planned is not None:
                         leave = max(leave, planned)
                 else:
@@ -492,7 +520,7 @@ class Engine:
             else:
                 leave = life_end if planned is None else planned
                 c.forced = c.is_crew and leave >= life_end
-            c.forced = c.forced and c.n_crew > 0
+            c.forced = c.forced and c.n_crew > 0 and not c.damaged
             leave = min(leave, life_end)
             if leave > env.now:
                 yield env.timeout(leave - env.now)
@@ -523,9 +551,14 @@ class Engine:
         is aboard; now if it already has."""
         if self._crew_total == 0:
             return None
+        return self._due_below([s for s in self._store_list if max(s.crew_rates) > 0], limit)
+
+    def _due_below(self, stores: list[Store], limit: float) -> tuple[float, Store] | None:
+        """(time, store) at which the first of ``stores`` reaches ``limit`` days of supply
+        at the present rates and flows; now if one already has; None if none will."""
         best: tuple[float, Store] | None = None
-        for s in self._store_list:
-            if max(s.crew_rates) <= 0 or s.rate <= 0:
+        for s in stores:
+            if s.rate <= 0:
                 continue
             if s.flow == 0.0:
                 at = s.t + max(0.0, s.level / s.rate - limit)
@@ -562,7 +595,7 @@ class Engine:
         )
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
-            if docked and c.is_crew and c.n_crew > 0:
+            if docked and c.is_crew and c.n_crew > 0 and not c.damaged:
                 c.evacuated = True
                 self.procs[c.id].interrupt("evacuate")
 
@@ -576,9 +609,15 @@ class Engine:
         )
         if c.is_crew:  # a cargo vehicle leaving changes no series value
             self._begin_change(t)
-            for seg, n in c.crew.items():
-                self.crew[seg] -= n
-            self.seats -= c.vtype.seats
+            if c.damaged:  # no lifeboat: its crew stay aboard (unseated) until a replacement
+                if c.n_crew:
+                    self.stranded[c.id] = dict(c.crew)
+            else:
+                for seg, n in c.crew.items():
+                    self.crew[seg] -= n
+                self.seats -= c.vtype.seats
+                if (c.decrewed or c.evacuated) and c.n_crew:
+                    self.person_days_lost += c.n_crew * max(0.0, self._natural_end(c) - t)
             self._set_crew(t)
             self._end_change(t)
         for i, (wake, ports) in enumerate(self.waiters):
@@ -587,6 +626,180 @@ class Engine:
                 self.occupant[c.port] = "(reserved)"
                 wake.succeed(c.port)
                 break
+
+    # -- policies and lifeboats -----------------------------------------------------------
+    def _ev(self, t: float, kind: str, subject: str, **f: Any) -> None:
+        """Log an event of the policy and lifeboat kinds (rare: keyword fields are fine)."""
+        self.events.append(
+            (t, kind, subject, None, None, f.get("days"), None, f.get("vehicle"),
+             f.get("consumable"), f.get("segment"), None, None, None)
+        )  # fmt: skip
+
+    def _policy_stores(self, pol: Policy) -> list[Store]:
+        trig = pol.when
+        out = []
+        for s in self._store_list:
+            if trig.consumable is None and max(s.crew_rates) <= 0:
+                continue
+            if trig.consumable is not None and s.id != trig.consumable:
+                continue
+            if trig.segment is not None and s.segment not in (trig.segment, None):
+                continue
+            out.append(s)
+        return out
+
+    def _concerned(self, seg: str) -> int:
+        """People aboard of segment ``seg`` (``station``: everyone)."""
+        return self._crew_total if seg == "station" else self.crew[seg]
+
+    def _policy_watch(self, pol: Policy) -> Generator[Any, Any, None]:
+        """Act on ``pol`` at the exact instant one of its stocks reaches ``below_days``;
+        re-armed (and a hold released) once every one is back above the line (or above
+        ``resume_above_days``), as seen after each change."""
+        env = self.env
+        limit = pol.when.below_days
+        assert limit is not None
+        # never re-armed while still at or under its own line: acting twice at one
+        # instant would loop
+        resume = limit if pol.resume_above_days is None else max(pol.resume_above_days, limit)
+        stores = self._policy_stores(pol)
+        armed = True
+        while True:
+            wake = env.event()
+            self._policy_wakes.append(wake)
+            if not armed:
+                if all(s.dos() > resume + EPS_DAYS for s in stores):
+                    armed = True
+                    self._release(pol)
+                    continue
+                yield wake
+                self._policy_wakes.remove(wake)
+                continue
+            due = self._due_below(stores, limit)
+            idle = pol.do in ("decrew", "evacuate") and self._concerned(pol.segment) <= (
+                pol.to_crew if pol.do == "decrew" else 0
+            )
+            if due is None or idle:
+                yield wake
+                self._policy_wakes.remove(wake)
+                continue
+            if due[0] > env.now:
+                yield wake | env.timeout(due[0] - env.now)
+                if wake.triggered:
+                    self._policy_wakes.remove(wake)
+                    continue
+            self._policy_wakes.remove(wake)
+            self._advance_stores(env.now)
+            armed = False
+            self._act(pol, due[1])
+
+    def _act(self, pol: Policy, cause: Store | None) -> None:
+        """Carry out ``pol`` now; ``cause``: the stock that triggered it (None: a lifeboat)."""
+        t = self.env.now
+        why = {"consumable": None if cause is None else cause.id,
+               "segment": None if cause is None else cause.segment,
+               "days": pol.when.below_days}  # fmt: skip
+        seg = pol.segment
+        if pol.do == "decrew":
+            left = self._concerned(seg)
+            crafts = sorted(
+                (c for c in self._docked_crews() if seg == "station" or c.crew.get(seg, 0)),
+                key=lambda c: (
+                    (c.dock or 0.0) if pol.choose == "longest_docked" else -(c.dock or 0.0)
+                ),
+            )
+            for c in crafts:
+                if left <= pol.to_crew:
+                    break
+                left -= c.n_crew if seg == "station" else c.crew.get(seg, 0)
+                c.decrewed = True
+                self._ev(t, "decrew", c.id, **why)
+                self.procs[c.id].interrupt("decrew")
+        elif pol.do == "evacuate":
+            self._ev(t, "evacuation", seg if seg != "station" else "station", **why)
+            for c in self._docked_crews():
+                if seg == "station" or c.crew.get(seg, 0):
+                    c.evacuated = True
+                    self.procs[c.id].interrupt("evacuate")
+        elif pol.do == "hold_crew_launches":
+            if seg not in self.hold:
+                self.hold[seg] = self.env.event()
+                self._ev(t, "hold", seg, **why)
+        else:  # fly_uncrewed
+            self.fly_empty.add(seg)
+            self._ev(t, "uncrewed_next", seg, **why)
+
+    def _release(self, pol: Policy) -> None:
+        if pol.do == "hold_crew_launches" and pol.segment in self.hold:
+            self.hold.pop(pol.segment).succeed()
+            self._ev(self.env.now, "release", pol.segment)
+
+    def _docked_crews(self) -> list[Craft]:
+        """Crew vehicles docked now with crew aboard that can take them home."""
+        return [
+            c
+            for c in self.crafts.values()
+            if c.is_crew and c.dock is not None and c.undock is None and c.n_crew > 0
+            and not c.damaged and not c.decrewed and not c.evacuated
+        ]  # fmt: skip
+
+    def _held(self, c: Craft) -> Generator[Any, Any, None]:
+        """Wait while a hold covers a segment this crew flight brings people to."""
+        while True:
+            segs = [s for s in ("station", *c.crew) if s in self.hold]
+            if not segs or c.n_crew == 0:
+                return
+            self._ev(self.env.now, "launch_held", c.id, segment=segs[0])
+            yield self.hold[segs[0]]
+
+    def _maybe_fly_empty(self, c: Craft) -> None:
+        segs = [s for s in ("station", *c.crew) if s in self.fly_empty]
+        if not segs:
+            return
+        self.fly_empty.discard(segs[0])
+        c.crew, c.n_crew, c.uncrewed = {}, 0, True
+        self._ev(self.env.now, "uncrewed_flight", c.id, segment=segs[0])
+
+    def _damage(self, c: Craft) -> Generator[Any, Any, None]:
+        assert c.damaged_at is not None
+        if c.damaged_at > self.env.now:
+            yield self.env.timeout(c.damaged_at - self.env.now)
+        if c.dock is not None and c.undock is None and not c.damaged:
+            self._make_damaged(c)
+
+    def _make_damaged(self, c: Craft) -> None:
+        """``c`` stops being a lifeboat now: its seats go, its crew stay aboard unseated."""
+        t = self.env.now
+        self._begin_change(t)
+        c.damaged = True
+        self.seats -= c.vtype.seats
+        self._ev(t, "lifeboat_damaged", c.id)
+        self._end_change(t)
+        for pol in self.sc.rules.policies:
+            if pol.when.lifeboat_unusable:
+                self._act(pol, None)
+
+    def _take_over(self, c: Craft) -> None:
+        """The replacement ``c`` takes the damaged vehicle's crew as its own."""
+        assert c.replace is not None
+        old = self.crafts[c.replace]
+        crew = self.stranded.pop(old.id, None)
+        if crew is None and old.undock is None and old.n_crew:
+            crew = dict(old.crew)
+            old.crew, old.n_crew = {}, 0
+        if not crew:
+            return
+        moved = {s: n + crew.get(s, 0) for s, n in {**crew, **c.crew}.items()}
+        c.crew, c.n_crew = moved, sum(moved.values())
+        self._ev(self.env.now, "crew_transfer", c.id, vehicle=old.id)
+
+    def _natural_end(self, c: Craft) -> float:
+        """When ``c`` would have left without a policy: its planned end, else its docked
+        life, at most the horizon (for person-days lost)."""
+        assert c.dock is not None
+        planned = self._planned_end(c)
+        end = c.dock + c.vtype.docked_life_days if planned is None else planned
+        return min(end, c.dock + c.vtype.docked_life_days, self.horizon)
 
     # -- life support and altitude ------------------------------------------------------
     def _life_resolve(self, t: float) -> None:
@@ -661,6 +874,8 @@ class Engine:
         )
         k = 0
         told_below = o.below
+        alarms = {p.id: p for p in self.sc.rules.policies if p.when.altitude_below_km is not None}
+        armed = dict.fromkeys(alarms, True)
         while True:
             now = env.now
             o.advance(now)
@@ -695,6 +910,16 @@ class Engine:
             if not o.below:
                 told_below = False
             nxt = min(o.next_at(), changes[k][0] if k < len(changes) else math.inf)
+            for pid, pol in alarms.items():  # altitude policies: act where the line is crossed
+                level = pol.when.altitude_below_km
+                assert level is not None
+                if o.km > level + 1e-9:
+                    armed[pid] = True
+                    if o.decay > 0:
+                        nxt = min(nxt, o.t0 + (o.km0 - level) / o.decay)
+                elif armed[pid]:
+                    armed[pid] = False
+                    self._act(pol, None)
             self._orbit_wake = wake = env.event()
             if nxt == math.inf:
                 yield wake
@@ -830,11 +1055,15 @@ class Engine:
         return 1.0 - c.vtype.reliability
 
     def _stand_down(self, c: Craft) -> float:
-        assert self.sc.uncertainty is not None
+        u = self.streams.uniform(f"standdown/{c.id}")
+        if c.fail and c.stand_down is not None:
+            return draw(c.stand_down, u)
+        if self.sc.uncertainty is None:
+            return 0.0
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is None:
             return 0.0
-        return draw(fam.stand_down_days, self.streams.uniform(f"standdown/{c.id}"))
+        return draw(fam.stand_down_days, u)
 
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each entry below the reserve or to zero at
@@ -920,14 +1149,16 @@ class Engine:
         if self.sharing:
             self._solve_sharing(t)
             return
-        wake = self._watch_wake
-        if wake is not None and not wake.triggered:
-            wake.succeed()  # the evacuation watch re-solves its crossing time
+        self._wake_watch()
 
     def _wake_watch(self) -> None:
         wake = self._watch_wake
         if wake is not None and not wake.triggered:
             wake.succeed()  # the evacuation watch re-solves its crossing time
+        if self._policy_wakes:
+            for wake in self._policy_wakes:
+                if not wake.triggered:
+                    wake.succeed()
 
     def _row(self, t: float) -> None:
         """A time-series row: day, crew RS, crew USOS, seats, then each store's level (kg);
@@ -986,6 +1217,7 @@ class Engine:
             flights=[self.crafts[f.id] for f in plan.flights],
             docked=[self.crafts[d.id] for d in plan.docked],
             processed_events=self.processed,
+            person_days_lost=self.person_days_lost,
             orbit=None if self.orbit is None else _orbit_stats(self.orbit),
             generators=()
             if self.life is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.scenario.dists import Dist
 from sim.scenario.model import Cargo, VehicleType
 
 __all__ = ["Craft"]
@@ -29,6 +30,21 @@ class Craft:
     """Reboost budget left while docked, km (its own propellant)."""
     boost_ports: frozenset[str] | None = None
     """Ports it can reboost from (None: any)."""
+    handover: float | None = None
+    """Days it stays after its relief docks (None: the rules' default)."""
+    damaged_at: float | None = None
+    """When it stops being a lifeboat (days)."""
+    damaged: bool = False
+    replace: str | None = None
+    """The damaged crew vehicle whose crew it takes over at docking."""
+    fail: bool = False
+    """Its launch fails whatever the draw (a reconstruction of history)."""
+    stand_down: Dist | None = None
+    """The family's grounding after a forced failure (None: the uncertainty section's)."""
+    decrewed: bool = False
+    """Sent home early by a policy."""
+    uncrewed: bool = False
+    """Flown without its crew by a policy."""
 
     def __init__(
         self,

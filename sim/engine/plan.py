@@ -56,7 +56,10 @@ def _make_plan(sc: Scenario) -> Plan:
         for j, o in enumerate(pad.outages)
     ]
     relieved = [
-        r for r in [d.relieves for d in sc.station.docked] + [f.relieves for f in sc.flights] if r
+        r
+        for r in [d.relieves for d in sc.station.docked]
+        + [f.relieves or f.replace for f in sc.flights]
+        if r
     ]
     docked = []
     for d in sc.station.docked:
@@ -67,6 +70,10 @@ def _make_plan(sc: Scenario) -> Plan:
         craft.stay_days = d.stay_days
         craft.undock_at = None if d.undock is None else sc.days(d.undock)
         _set_boost(sc, craft, d.boost or craft.vtype.boost)
+        craft.handover = (
+            d.handover_days if d.handover_days is not None else craft.vtype.handover_days
+        )
+        craft.damaged_at = None if d.damaged is None else sc.days(d.damaged)
         docked.append(craft)
     return Plan(
         outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
@@ -90,6 +97,13 @@ def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
         # an undock date keeps the planned stay length if the flight slips
         craft.stay_days = sc.days(f.undock) - planned - vt.transit_days
     _set_boost(sc, craft, f.boost or vt.boost)
+    craft.handover = f.handover_days if f.handover_days is not None else vt.handover_days
+    craft.damaged_at = None if f.damaged is None else sc.days(f.damaged)
+    craft.replace = f.replace
+    if f.replace is not None and craft.relieves is None:
+        craft.relieves = f.replace  # the damaged one leaves (empty) after the handover
+    craft.fail = f.outcome == "failed"
+    craft.stand_down = f.stand_down_days
     return craft
 
 

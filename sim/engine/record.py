@@ -52,13 +52,23 @@ EventKind = Literal[
     "below_min_altitude",
     "generator_down",
     "generator_up",
+    "decrew",
+    "hold",
+    "release",
+    "launch_held",
+    "uncrewed_next",
+    "uncrewed_flight",
+    "lifeboat_damaged",
+    "crew_transfer",
 ]
 EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
 
 _AT_PORT = frozenset({"on_station", "dock", "undock", "forced_return"})
 _OF_STOCK = frozenset({"below_reserve", "depleted"})
 _AT_KM = frozenset({"no_reboost", "below_min_altitude"})
-_OF_GENERATOR = frozenset({"generator_down", "generator_up"})
+_OF_GENERATOR = frozenset({"generator_down", "generator_up", "launch_held", "uncrewed_flight"})
+_BY_POLICY = frozenset({"decrew", "hold", "uncrewed_next"})
+"""Policy actions: the detail is why (``food (RS) below 45 days``; empty: a lifeboat)."""
 
 
 class Event(NamedTuple):
@@ -126,6 +136,13 @@ class Event(NamedTuple):
             return f"at {self.km!r} km"
         if kind in _OF_GENERATOR:
             return self.segment or ""
+        if kind in _BY_POLICY:
+            if self.consumable is None:
+                return ""
+            where = f" ({self.segment})" if self.segment else ""
+            return f"{self.consumable}{where} below {self.days!r} days"
+        if kind == "crew_transfer":
+            return f"from {self.vehicle}"
         return ""
 
 
@@ -243,6 +260,16 @@ def event_from_text(day: float, kind: str, subject: str, detail: str) -> Event:
         return Event(day, kind, subject, km=_days_in(detail.removesuffix(" km"), "at "))
     if kind in _OF_GENERATOR:
         return Event(day, kind, subject, segment=detail or None)
+    if kind in _BY_POLICY:
+        if not detail:
+            return Event(day, kind, subject)
+        cause, _, days = detail.rpartition(" below ")
+        segment = None
+        if cause.endswith(")") and " (" in cause:
+            cause, _, segment = cause[:-1].rpartition(" (")
+        return Event(day, kind, subject, days=_days_in(days), consumable=cause, segment=segment)
+    if kind == "crew_transfer":
+        return Event(day, kind, subject, vehicle=detail.removeprefix("from ") or None)
     return Event(day, kind, subject)
 
 
@@ -364,4 +391,6 @@ class RunRecord:
     orbit: OrbitStats | None = None
     """The altitude, if the scenario models it."""
     generators: tuple[GeneratorStats, ...] = ()
+    person_days_lost: float = 0.0
+    """Crew time given up by policy returns (decrew, evacuation), person-days."""
     """The oxygen generators, if the scenario has a life-support section."""

@@ -70,8 +70,9 @@ def altitude_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
         if e.kind == "no_reboost":
             when = to_date(r.epoch, e.day)
             ax.axvline(when, color=STATION_PAID, ls=":", lw=1.2)
-            ax.annotate(f"no reboost possible\nfrom {iso_date(r.epoch, e.day)}", (when, lo + 0.15 * span),
-                        fontsize=8, color=STATION_PAID, ha="left")  # fmt: skip
+            ax.annotate(f"no reboost possible\nfrom {iso_date(r.epoch, e.day)}",
+                        (when, lo + 0.15 * span), fontsize=8, color=STATION_PAID,
+                        ha="left")  # fmt: skip
         elif e.kind == "below_min_altitude":
             when = to_date(r.epoch, e.day)
             ax.annotate(f"under the floor {iso_date(r.epoch, e.day)}", (when, lo + 0.05 * span),

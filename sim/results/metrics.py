@@ -99,8 +99,17 @@ CREW_METRICS: dict[str, tuple[Unit, str]] = {
     "crew.station_uncrewed_days": ("days", "time with nobody aboard"),
     "crew.forced_returns": ("count", "crewed vehicles sent home at their docked-life limit"),
     "crew.max_stay_days": ("days", "longest stay of a vehicle that brought crew"),
-    "crew.evacuations": ("count", "evacuations of the station (rules.evacuate_below_days)"),
+    "crew.evacuations": ("count", "evacuations (of the station or a segment, by a rule)"),
     "crew.first_evacuation_date": ("date", "first evacuation"),
+    "crew.decrew_events": ("count", "crew vehicles sent home early by a decrew policy"),
+    "crew.held_launches": ("count", "crew launches held by a policy"),
+    "crew.person_days_lost": (
+        "person-days",
+        "crew time given up by policy returns (to each vehicle's planned end or docked-life "
+        "limit, at most the horizon)",
+    ),
+    "crew.unseated_person_days": ("person-days", "people aboard beyond the docked lifeboat seats"),
+    "crew.max_unseated": ("people", "most people aboard without a lifeboat seat"),
 }
 """Station-wide crew metrics: unit and meaning, in output order."""
 
@@ -372,6 +381,12 @@ def _crew_metrics(rec: RunRecord, series: Mapping[str, np.ndarray]) -> dict[str,
     m["crew.first_evacuation_date"] = (
         iso_date(rec.scenario.epoch, evacuations[0]) if evacuations else None
     )
+    m["crew.decrew_events"] = len(rec.events.days("decrew"))
+    m["crew.held_launches"] = len(rec.events.days("launch_held"))
+    m["crew.person_days_lost"] = rounded(rec.person_days_lost)
+    unseated = np.maximum(series["crew"] - series["seats"], 0.0)
+    m["crew.unseated_person_days"] = rounded(float(np.sum(unseated[:-1] * dt)))
+    m["crew.max_unseated"] = int(unseated[:-1][held].max()) if held.any() else 0
     return m
 
 

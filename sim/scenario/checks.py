@@ -52,6 +52,7 @@ def cross_check(sc: Scenario) -> list[Found]:
         *_check_sharing(sc),
         *_check_altitude(sc),
         *_check_life_support(sc),
+        *_check_policies(sc),
     ]
 
 
@@ -94,13 +95,17 @@ def _in_window(
 
 
 def _check_crew(
-    crew: Mapping[Any, int], vtype: Any, loc: tuple[Any, ...], what: str
+    crew: Mapping[Any, int], vtype: Any, loc: tuple[Any, ...], what: str, allow: bool = False
 ) -> Iterator[Found]:
     total = sum(crew.values())
     if total and vtype.role != "crew":
         yield loc, f"{what} is a cargo vehicle ({vtype.id}) and cannot carry crew"
-    elif total > vtype.seats:
-        yield loc, f"crew of {total} is more than the {vtype.seats} seats of {vtype.id}"
+    elif total > vtype.seats and not allow:
+        yield (
+            loc,
+            f"crew of {total} is more than the {vtype.seats} seats of {vtype.id} (every "
+            "person needs a lifeboat seat; rules.allow_unseated: true to allow it)",
+        )
 
 
 def _check_cargo(
@@ -224,6 +229,39 @@ def _check_life_support(sc: Scenario) -> Iterator[Found]:
             yield from _in_window(sc, o.start, (*loc, "generators", i, "outages", j, "start"), True)
 
 
+def _check_policies(sc: Scenario) -> Iterator[Found]:
+    ids = sc.by_id()
+    yield from _duplicates(sc.rules.policies, ("rules", "policies"))
+    for i, pol in enumerate(sc.rules.policies):
+        loc = ("rules", "policies", i)
+        c = pol.when.consumable
+        if c is not None and c not in ids["consumables"]:
+            yield (*loc, "when", "consumable"), _unknown("consumable", c, ids["consumables"])
+        if pol.when.altitude_below_km is not None and sc.station.altitude is None:
+            yield (*loc, "when", "altitude_below_km"), "needs station.altitude"
+    crew_vehicles = {v.id for v in sc.vehicles if v.role == "crew"}
+    crafts = {d.id: d.vehicle for d in sc.station.docked} | {f.id: f.vehicle for f in sc.flights}
+    damaged = {d.id for d in sc.station.docked if d.damaged} | {
+        f.id for f in sc.flights if f.damaged
+    }
+    for i, f in enumerate(sc.flights):
+        if f.replace is None:
+            continue
+        where = ("flights", i, "replace")
+        if f.replace not in crafts:
+            yield where, _unknown("vehicle", f.replace, crafts)
+        elif crafts[f.replace] not in crew_vehicles or f.vehicle not in crew_vehicles:
+            yield where, "a replacement and the vehicle it replaces must both be crew vehicles"
+        elif f.replace not in damaged:
+            yield where, f"{f.replace!r} is never damaged (give it a damaged: date)"
+    for i, d in enumerate(sc.station.docked):
+        if d.damaged is not None:
+            yield from _in_window(sc, d.damaged, ("station", "docked", i, "damaged"), True)
+    for i, f in enumerate(sc.flights):
+        if f.damaged is not None:
+            yield from _in_window(sc, f.damaged, ("flights", i, "damaged"), True)
+
+
 def _check_station(sc: Scenario) -> Iterator[Found]:
     ids = sc.by_id()
     alt = sc.station.altitude
@@ -247,7 +285,7 @@ def _check_station(sc: Scenario) -> Iterator[Found]:
         if sc.days(d.docked) > 0:
             yield (*loc, "docked"), f"{d.docked} is after the epoch {sc.epoch}"
         if vtype is not None:
-            yield from _check_crew(d.crew, vtype, (*loc, "crew"), d.id)
+            yield from _check_crew(d.crew, vtype, (*loc, "crew"), d.id, sc.rules.allow_unseated)
             if -sc.days(d.docked) > vtype.docked_life_days:
                 yield (
                     (*loc, "docked"),
@@ -315,7 +353,7 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
                 yield (*loc, "undock"), f"undock {f.undock} is not after launch {f.launch}"
         if vtype is None:
             continue
-        yield from _check_crew(f.crew, vtype, (*loc, "crew"), f.id)
+        yield from _check_crew(f.crew, vtype, (*loc, "crew"), f.id, sc.rules.allow_unseated)
         yield from _check_boost(sc, f.boost, (*loc, "boost"), vtype.ports)
         if f.cargo is not None:
             yield from _check_cargo(sc, f.cargo, (*loc, "cargo"), vtype, f.ports)

@@ -44,6 +44,8 @@ __all__ = [
     "LifeSupport",
     "Outage",
     "Pad",
+    "Policy",
+    "PolicyTrigger",
     "Port",
     "Reboost",
     "Rules",
@@ -276,6 +278,12 @@ class DockedVehicle(_Cited):
     undock: Instant | None = None
     relieves: Id | None = None
     boost: Boost | None = Field(None, description="reboost budget left; default: the vehicle's")
+    damaged: Instant | None = Field(
+        None, description="from this date it can no longer return crew (a lost lifeboat)"
+    )
+    handover_days: Days | None = Field(
+        None, description="how long it stays after its relief docks (default: the vehicle's)"
+    )
 
     @model_validator(mode="after")
     def _stay_or_undock(self) -> DockedVehicle:
@@ -437,6 +445,12 @@ class VehicleType(_Cited):
     )
     refuel: bool = Field(False, description="can transfer propellant to the station's tanks")
     boost: Boost | None = Field(None, description="reboost budget while docked (own propellant)")
+    handover_days: Days | None = Field(
+        None, description="stay after its relief docks (default: rules.handover_days)"
+    )
+    docked_life_from: Literal["docking", "launch"] = Field(
+        "docking", description="when its docked life starts counting"
+    )
 
 
 class Flight(_Cited):
@@ -455,6 +469,25 @@ class Flight(_Cited):
     undock: Instant | None = None
     relieves: Id | None = None
     boost: Boost | None = Field(None, description="reboost budget; default: the vehicle's")
+    outcome: Literal["failed"] | None = Field(
+        None, description="failed: the launch fails on its date whatever the reliability"
+    )
+    stand_down_days: UncertainDays | None = Field(
+        None,
+        description="grounding of the family after a forced failure (default: the "
+        "uncertainty section's stand-down for the family, else 0)",
+    )
+    handover_days: Days | None = Field(
+        None, description="stay after its relief docks (default: the vehicle's)"
+    )
+    damaged: Instant | None = Field(
+        None, description="from this date it can no longer return crew (a lost lifeboat)"
+    )
+    replace: Id | None = Field(
+        None,
+        description="a damaged crew vehicle this one replaces: its crew move over at "
+        "docking and the damaged one leaves empty after the handover",
+    )
 
     @model_validator(mode="after")
     def _stay_or_undock(self) -> Flight:
@@ -486,6 +519,52 @@ Sharing = Literal["none", "pooled"] | SharingOnNeed
 pool), or an on-need rule."""
 
 
+class PolicyTrigger(_Strict):
+    """When a policy acts: a stock below ``below_days`` of supply (``consumable``, default
+    any the crew use; ``segment``, default any), the station below ``altitude_below_km``,
+    or a lifeboat becoming unusable (``lifeboat_unusable: true``). Exactly one kind."""
+
+    below_days: Days | None = None
+    consumable: Id | None = None
+    segment: Segment | None = None
+    altitude_below_km: Km | None = None
+    lifeboat_unusable: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PolicyTrigger:
+        kinds = [self.below_days is not None, self.altitude_below_km is not None]
+        kinds.append(self.lifeboat_unusable)
+        if sum(kinds) != 1:
+            raise ValueError(
+                "give exactly one trigger: below_days (with consumable and/or segment), "
+                "altitude_below_km, or lifeboat_unusable: true"
+            )
+        if self.below_days is None and (self.consumable or self.segment):
+            raise ValueError("consumable and segment go with below_days")
+        return self
+
+
+class Policy(_Cited):
+    """A crew decision: when ``when`` becomes true, ``do`` it (for ``segment``'s crew, or
+    the whole station), at that exact instant."""
+
+    id: Id
+    when: PolicyTrigger
+    do: Literal["decrew", "evacuate", "hold_crew_launches", "fly_uncrewed"]
+    segment: Segment | Literal["station"] = Field(
+        "station", description="whose crew the action concerns"
+    )
+    to_crew: People = Field(0, description="decrew: the segment's crew left aboard, at most")
+    choose: Literal["longest_docked", "newest"] = Field(
+        "longest_docked", description="decrew: which crew vehicle goes home first"
+    )
+    resume_above_days: Days | None = Field(
+        None,
+        description="hold_crew_launches: launches wait until the margin is back above "
+        "this (default: the trigger's below_days)",
+    )
+
+
 class Rules(_Cited):
     """Operating rules."""
 
@@ -500,6 +579,13 @@ class Rules(_Cited):
         default_factory=dict,
         description="by consumable held per segment: none (the default), pooled, or "
         "{below_days, donor_keeps_days, max_kg_per_day}",
+    )
+
+    policies: list[Policy] = Field(
+        default_factory=list, description="crew decisions: triggers and actions"
+    )
+    allow_unseated: bool = Field(
+        False, description="allow more people aboard a crew vehicle than its seats"
     )
 
     def sharing_of(self, consumable: str) -> Sharing:

@@ -124,6 +124,21 @@ def test_events_are_typed_in_time_order_with_their_fields() -> None:
         (Event(23.0, "below_min_altitude", "station", km=350.0), "at 350.0 km"),
         (Event(24.0, "generator_down", "OGS", segment="USOS"), "USOS"),
         (Event(25.0, "generator_up", "OGS", segment="USOS"), "USOS"),
+        (
+            Event(26.0, "decrew", "Soyuz MS-28", days=45.0, consumable="food", segment="RS"),
+            "food (RS) below 45.0 days",
+        ),
+        (Event(26.5, "decrew", "Soyuz MS-28"), ""),
+        (
+            Event(27.0, "hold", "RS", days=30.0, consumable="water", segment="RS"),
+            "water (RS) below 30.0 days",
+        ),
+        (Event(27.5, "uncrewed_next", "RS"), ""),
+        (Event(28.0, "release", "RS"), ""),
+        (Event(29.0, "launch_held", "Soyuz MS-29", segment="RS"), "RS"),
+        (Event(30.0, "uncrewed_flight", "Soyuz MS-23", segment="RS"), "RS"),
+        (Event(31.0, "lifeboat_damaged", "Soyuz MS-22"), ""),
+        (Event(32.0, "crew_transfer", "Soyuz MS-23", vehicle="Soyuz MS-22"), "from Soyuz MS-22"),
     ],
     ids=lambda x: x.kind if isinstance(x, Event) else "",
 )
@@ -139,7 +154,8 @@ def test_every_event_kind_is_covered_by_the_round_trip_cases() -> None:
         "on_station", "pad_down", "pad_up", "launch", "launch_failure", "port_wait",
         "port_yield", "dock", "undock", "forced_return", "below_reserve", "depleted",
         "transfer", "evacuation", "reboost", "no_reboost", "below_min_altitude",
-        "generator_down", "generator_up",
+        "generator_down", "generator_up", "decrew", "hold", "release", "launch_held",
+        "uncrewed_next", "uncrewed_flight", "lifeboat_damaged", "crew_transfer",
     }  # fmt: skip
     assert set(EVENT_KINDS) == covered
 

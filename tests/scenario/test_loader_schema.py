@@ -47,7 +47,8 @@ from sim.scenario.errors import Mark, Problem
             "stay_dais",
             "flights.Soyuz B.stay_dais",
             "did you mean 'stay_days'?",
-            "stay_days, undock, relieves, boost)",
+            "stay_days, undock, relieves, boost, outcome, stand_down_days, handover_days, "
+            "damaged, replace)",
         ),
     ],
 )
