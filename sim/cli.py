@@ -3,11 +3,14 @@
 Importing this module is cheap: the subcommands (and numpy, pydantic, matplotlib behind
 them) are imported by :func:`main`, after :func:`main_entry` has installed the signal
 handlers, so that Ctrl-C or SIGTERM at any moment ends in one line and exit 130 or 143.
+And only the subcommand being run is imported (:data:`COMMANDS`), so that ``iss-sim
+validate`` does not pay for the engine, numpy or the experiments.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
@@ -21,33 +24,30 @@ from sim.commands import ExitCode, Terminated, UserError, configure_logging, err
 __all__ = ["ExitCode", "UserError", "build_parser", "main", "main_entry"]
 
 
-def commands() -> list[ModuleType]:
-    """Subcommand modules, in the order ``--help`` lists them."""
-    from sim.commands import check as check_cmd
-    from sim.commands import compare as compare_cmd
-    from sim.commands import critical as critical_cmd
-    from sim.commands import montecarlo as montecarlo_cmd
-    from sim.commands import plot as plot_cmd
-    from sim.commands import run as run_cmd
-    from sim.commands import schema as schema_cmd
-    from sim.commands import sweep as sweep_cmd
-    from sim.commands import validate as validate_cmd
-
-    return [
-        validate_cmd,
-        schema_cmd,
-        run_cmd,
-        plot_cmd,
-        sweep_cmd,
-        critical_cmd,
-        montecarlo_cmd,
-        compare_cmd,
-        check_cmd,
-    ]
+COMMANDS: dict[str, str] = {
+    "validate": "sim.commands.validate",
+    "schema": "sim.commands.schema",
+    "run": "sim.commands.run",
+    "plot": "sim.commands.plot",
+    "sweep": "sim.commands.sweep",
+    "critical": "sim.commands.critical",
+    "montecarlo": "sim.commands.montecarlo",
+    "compare": "sim.commands.compare",
+    "check": "sim.commands.check",
+}
+"""Each subcommand's name and module, in the order ``--help`` lists them (each module's
+``register`` adds the subparser of that name)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``iss-sim``."""
+def commands(only: str | None = None) -> list[ModuleType]:
+    """Subcommand modules, in the order ``--help`` lists them; just ``only``'s if given."""
+    names = [only] if only is not None else list(COMMANDS)
+    return [importlib.import_module(COMMANDS[name]) for name in names]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``iss-sim``: with every subcommand, or with ``command``'s
+    alone (enough to parse a command line that starts with that name)."""
     parser = argparse.ArgumentParser(
         prog="iss-sim",
         description="ISS logistics scenario simulator: crew rotation and supply margins "
@@ -55,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"iss-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in commands():
-        command.register(sub)
+    for module in commands(command):
+        module.register(sub)
     for command_parser in sub.choices.values():  # -q/-v on every command
         talk = command_parser.add_mutually_exclusive_group()
         talk.add_argument(
@@ -74,9 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``iss-sim`` with ``argv``; return the exit code (callable from tests)."""
     name = "iss-sim"
     try:
-        parser = build_parser()
+        args_list = list(sys.argv[1:] if argv is None else argv)
+        # a line that starts with a command name needs only that command's parser; any
+        # other (--help, --version, a typo) gets the full one, to list or suggest them all
+        first = args_list[0] if args_list else None
+        parser = build_parser(first if first in COMMANDS else None)
         try:
-            args = parser.parse_args(argv)
+            args = parser.parse_args(args_list)
         except SystemExit as exc:  # argparse: usage errors (2), --help/--version (0)
             return int(exc.code or 0)
         name = f"iss-sim {args.command}"
@@ -87,7 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, name: str) -> int:
-    from sim.results.folders import FolderError
     from sim.scenario.errors import ScenarioError
 
     handler: Callable[[argparse.Namespace], ExitCode] = args.handler
@@ -95,11 +98,21 @@ def _run(args: argparse.Namespace, name: str) -> int:
         return int(handler(args))
     except ScenarioError as exc:
         err(str(exc))
-    except (UserError, FolderError) as exc:
-        err(f"{name}: {exc}")
-    except OSError as exc:
-        err(f"{name}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    except Exception as exc:
+        if isinstance(exc, (UserError, *_folder_error())):
+            err(f"{name}: {exc}")
+        elif isinstance(exc, OSError):
+            err(f"{name}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        else:
+            raise
     return int(ExitCode.BAD_INPUT)
+
+
+def _folder_error() -> tuple[type[Exception], ...]:
+    """:class:`~sim.results.folders.FolderError` if its module was imported (only then can
+    it have been raised), else nothing: importing it would import numpy for every command."""
+    folders = sys.modules.get("sim.results.folders")
+    return () if folders is None else (folders.FolderError,)
 
 
 def interrupted(exc: BaseException, name: str = "iss-sim") -> int:

@@ -343,8 +343,8 @@ def test_ctrl_c_exits_130_in_one_line_and_keeps_the_old_folder(tmp_path: Path) -
 def test_ctrl_c_during_start_up_exits_130_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def importing() -> list[Any]:
-        raise KeyboardInterrupt  # as if Ctrl-C arrived while the subcommands import
+    def importing(*_: Any) -> list[Any]:
+        raise KeyboardInterrupt  # as if Ctrl-C arrived while the subcommand imports
 
     monkeypatch.setattr(sim.cli, "commands", importing)
     assert main(["run", MINIMAL]) == 130
