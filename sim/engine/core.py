@@ -676,9 +676,10 @@ class Engine:
                 self._policy_wakes.remove(wake)
                 continue
             due = self._due_below(stores, limit)
-            idle = pol.do in ("decrew", "evacuate") and self._concerned(pol.segment) <= (
-                pol.to_crew if pol.do == "decrew" else 0
-            )
+            idle = pol.do in ("decrew", "evacuate") and (
+                self._concerned(pol.segment) <= (pol.to_crew if pol.do == "decrew" else 0)
+                or not any(self._mostly(c, pol.segment) for c in self._docked_crews())
+            )  # nobody it could send home
             if due is None or idle:
                 yield wake
                 self._policy_wakes.remove(wake)
@@ -703,7 +704,7 @@ class Engine:
         if pol.do == "decrew":
             left = self._concerned(seg)
             crafts = sorted(
-                (c for c in self._docked_crews() if seg == "station" or c.crew.get(seg, 0)),
+                (c for c in self._docked_crews() if self._mostly(c, seg)),
                 key=lambda c: (
                     (c.dock or 0.0) if pol.choose == "longest_docked" else -(c.dock or 0.0)
                 ),
@@ -718,7 +719,7 @@ class Engine:
         elif pol.do == "evacuate":
             self._ev(t, "evacuation", seg if seg != "station" else "station", **why)
             for c in self._docked_crews():
-                if seg == "station" or c.crew.get(seg, 0):
+                if self._mostly(c, seg):
                     c.evacuated = True
                     self.procs[c.id].interrupt("evacuate")
         elif pol.do == "hold_crew_launches":
@@ -733,6 +734,15 @@ class Engine:
         if pol.do == "hold_crew_launches" and pol.segment in self.hold:
             self.hold.pop(pol.segment).succeed()
             self._ev(self.env.now, "release", pol.segment)
+
+    @staticmethod
+    def _mostly(c: Craft, seg: str) -> bool:
+        """Whether ``c``'s crew is at least half of segment ``seg`` (``station``: any crew):
+        a Soyuz with 2 RS + 1 USOS goes with the RS, a Dragon with 1 RS + 3 USOS stays."""
+        if seg == "station":
+            return True
+        own = c.crew.get(seg, 0)
+        return own > 0 and 2 * own >= c.n_crew
 
     def _docked_crews(self) -> list[Craft]:
         """Crew vehicles docked now with crew aboard that can take them home."""
@@ -789,7 +799,7 @@ class Engine:
             old.crew, old.n_crew = {}, 0
         if not crew:
             return
-        moved = {s: n + crew.get(s, 0) for s, n in {**crew, **c.crew}.items()}
+        moved = {s: crew.get(s, 0) + c.crew.get(s, 0) for s in (*crew, *c.crew)}
         c.crew, c.n_crew = moved, sum(moved.values())
         self._ev(self.env.now, "crew_transfer", c.id, vehicle=old.id)
 

@@ -74,6 +74,8 @@ def _make_plan(sc: Scenario) -> Plan:
             d.handover_days if d.handover_days is not None else craft.vtype.handover_days
         )
         craft.damaged_at = None if d.damaged is None else sc.days(d.damaged)
+        if d.launched is not None:
+            craft.launch = sc.days(d.launched)
         docked.append(craft)
     return Plan(
         outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]

@@ -52,6 +52,7 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"  evacuations (a crew consumable below the evacuation line): "
             f"{m['crew.evacuations']}, first on {m['crew.first_evacuation_date']}"
         )
+    lines += _decisions(result)
     forced = [e.subject for e in result.events if e.kind == "forced_return"]
     lines.append(
         f"  forced returns (docked-life limit, no relief): {m['crew.forced_returns']}"
@@ -96,6 +97,38 @@ def _transfers(result: Result, split: set[str]) -> list[str]:
                 parts.append(f"{kg:,.0f} kg {donor} -> {to} from {result.date(first)}")
         lines.append(f"  shared {cid}: {'; '.join(parts)} ({len(moves)} transfers)")
     return ["", *lines] if lines else []
+
+
+_DECISION = {
+    "decrew": "sent home early",
+    "evacuation": "evacuated",
+    "launch_held": "launch held",
+    "uncrewed_flight": "flown uncrewed as a replacement lifeboat",
+    "lifeboat_damaged": "lifeboat lost (damaged): its crew has no seat home",
+    "crew_transfer": "took over the crew",
+}
+
+
+def _decisions(result: Result) -> list[str]:
+    """What the crew policies and lifeboat events did, and when, in words."""
+    lines = []
+    for e in result.events:
+        what = _DECISION.get(e.kind)
+        if what is None or (e.kind == "evacuation" and e.subject == "station" and not e.days):
+            continue  # (the station-wide evacuation rule has its own line above)
+        why = f" ({e.detail})" if e.kind in ("decrew", "evacuation") and e.detail else ""
+        who = e.subject if e.kind != "crew_transfer" else f"{e.subject} {e.detail}"
+        lines.append(f"    {result.date(e.day)}  {who}: {what}{why}")
+    m = result.metrics
+    if not lines:
+        return []
+    head = (
+        f"  crew decisions and lifeboats: {m['crew.decrew_events']} decrew, "
+        f"{m['crew.held_launches']} held launches, {m['crew.person_days_lost']:g} person-days "
+        f"of crew time given up; {m['crew.unseated_person_days']:g} person-days without a "
+        f"lifeboat seat (at most {m['crew.max_unseated']} people)"
+    )
+    return [head, *lines]
 
 
 def _altitude(result: Result) -> list[str]:

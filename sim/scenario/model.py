@@ -273,6 +273,9 @@ class DockedVehicle(_Cited):
     vehicle: Id
     port: Id
     docked: Instant
+    launched: Instant | None = Field(
+        None, description="launch date, for a docked life counted from launch"
+    )
     crew: dict[Segment, People] = Field(default_factory=dict)
     stay_days: Days | None = None
     undock: Instant | None = None

@@ -149,6 +149,10 @@ def test_a_damaged_lifeboats_crew_is_unseated_until_the_replacement_docks() -> N
     assert m["crew.min_on_board"] == 3  # nobody left with the damaged vehicle
     spare = next(f for f in res.flights if f["id"] == "Spare")
     assert spare["crew_RS"] == 3
+    # the same 3 people aboard all along, until the replacement takes them home at its
+    # docked-life limit (10,000 days: never here)
+    assert m["crew.person_days"] == pytest.approx(3 * 300)
+    assert res.series["crew"].max() == 3
 
 
 def test_without_a_replacement_they_stay_unseated_to_the_horizon() -> None:
@@ -255,3 +259,16 @@ def test_an_altitude_policy_acts_where_the_line_is_crossed() -> None:
     # 10 km at 0.2 km/day: day 50
     assert [e.day for e in res.events if e.kind == "evacuation"] == [pytest.approx(50)]
     assert res.metrics["crew.station_uncrewed_days"] == pytest.approx(50)
+
+
+def test_a_segments_decrew_sends_its_own_vehicles_not_a_cross_flight() -> None:
+    pol = {"id": "decrew-rs", "when": {"below_days": 25, "segment": "RS"}, "do": "decrew",
+           "segment": "RS", "to_crew": 0}  # fmt: skip
+    data = two_segment_world(pol)
+    data["station"]["docked"][1]["crew"] = {"RS": 1, "USOS": 3}  # a cosmonaut on the Dragon
+    res = run(data)
+    # RS food 60 kg for 3 RS crew: 25 days left on day 5; the capsule (2 RS + 1 USOS) goes,
+    # the Dragon (1 RS + 3 USOS) stays with its cosmonaut, although RS crew is then 1, not 0
+    assert [e.subject for e in res.events if e.kind == "decrew"] == ["Lifeboat"]
+    assert res.metrics["crew.rs_uncrewed_days"] == 0
+    assert res.metrics["crew.min_on_board"] == 4
