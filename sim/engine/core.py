@@ -152,6 +152,9 @@ class Engine:
                 ls, by_id[ls.water], by_id[ls.oxygen], self.route[ls.water], self.route[ls.oxygen]
             )
             self._life_stores = self.life.stores
+        where = {id(st): i for i, st in enumerate(self._life_stores)}
+        self._life_at = [where.get(id(st), -1) for st in self._store_list]
+        """For each store, its index among the life-support stores (-1: not one)."""
         self.orbit: Orbit | None = None
         self._orbit_wake: simpy.Event | None = None
         alt = scenario.station.altitude
@@ -402,7 +405,7 @@ class Engine:
             self._take_over(c)
         if c.damaged_at is not None and c.damaged_at <= t and not c.damaged:
             self._make_damaged(c)
-        if self.life is not None and c.cargo:
+        if self.life is not None and self.life.starved and c.cargo:
             self._life_resolve(t)  # a generator may run again on delivered water
         self.events.append(
             (t, "dock", c.id, None, port, None, None, None, None, None, None, None, None)
@@ -817,8 +820,7 @@ class Engine:
         (the stores advanced to ``t``)."""
         assert self.life is not None
         rates = self.life.rates(t, self.crew)
-        for store in self._life_stores:
-            rate = rates[id(store)]
+        for store, rate in zip(self._life_stores, rates, strict=True):
             if rate != store.rate:
                 self._apply_rate(store, t, rate)
 
@@ -1020,10 +1022,8 @@ class Engine:
         changed = total != self._crew_total  # every store is re-based then, as it always was
         self._crew_total = total
         life = None if self.life is None else self.life.rates(t, self.crew)
-        for store in self._store_list:
-            rate = store.rate_for(rs, usos) if life is None else life.get(id(store), -1.0)
-            if rate < 0:
-                rate = store.rate_for(rs, usos)
+        for store, at in zip(self._store_list, self._life_at, strict=True):
+            rate = store.rate_for(rs, usos) if life is None or at < 0 else life[at]
             if not changed and rate == store.rate:
                 continue
             self._apply_rate(store, t, rate)

@@ -77,34 +77,58 @@ class Life:
             {id(s): s for s in (*water_stores.values(), *oxygen_stores.values())}.values()
         )
         """Every store whose rate this sets."""
+        at = {id(st): i for i, st in enumerate(self.stores)}
+        seg = [str(x) for x in SEGMENTS]
+        self._terms = [
+            (
+                s,
+                at[id(water_stores[s])],
+                at[id(oxygen_stores[s])],
+                self.water_per_crew[s] * (1.0 - self.recovery[s]),
+                self.water_fixed[s],
+                self.o2_per_crew[s],
+                self.o2_fixed[s],
+            )
+            for s in seg
+        ]
+        """Per segment: (segment, its water store's index, its oxygen store's index, net
+        water per person-day, fixed water, O2 per person-day, fixed O2)."""
+        self._feed = [
+            (g, water_stores[g.segment], at[id(water_stores[g.segment])],
+             g.water_per_kg * (1.0 - self.feed_recovery[g.segment]))
+            for g in self.generators
+        ]  # fmt: skip
+        self.starved = False
+        """A generator that is up stands still for want of feed water (a refill restarts it)."""
 
-    def rates(self, t: float, crew: dict[str, int]) -> dict[int, float]:
-        """The use rate (kg/day) of every store it sets, by ``id(store)``, with ``crew``
-        aboard at ``t``; updates the generators' output (and their running totals)."""
-        need = {s: crew[s] * self.o2_per_crew[s] + self.o2_fixed[s] for s in SEGMENTS}
+    def rates(self, t: float, crew: dict[str, int]) -> list[float]:
+        """The use rate (kg/day) of each of :attr:`stores`, in order, with ``crew`` aboard
+        at ``t``; updates the generators' output (and their running totals)."""
         self.settle(t)
-        running = []
-        for g in self.generators:
+        out = [0.0] * len(self.stores)
+        need = {}
+        for s, wi, _oi, w_per, w_fixed, o_per, o_fixed in self._terms:
+            n = crew[s]
+            need[s] = n * o_per + o_fixed
+            out[wi] += n * w_per + w_fixed
+        self.starved = False
+        for g, water, wi, feed in self._feed:  # one atmosphere: in order, for anyone aboard
             g.rate = 0.0
-            if not g.down and not self.water_route[g.segment].empty:
-                running.append(g)
-        for g in running:  # one atmosphere: in the scenario's order, for anyone aboard
-            for s in SEGMENTS:
-                give = min(need[s], g.max_kg_per_day - g.rate)
+            if g.down:
+                continue
+            if water.empty:
+                self.starved = True
+                continue
+            room = g.max_kg_per_day
+            for s in need:
+                give = need[s] if need[s] < room else room
                 if give > 0:
                     g.rate += give
                     need[s] -= give
-        water: dict[str, float] = {
-            s: crew[s] * self.water_per_crew[s] * (1.0 - self.recovery[s]) + self.water_fixed[s]
-            for s in SEGMENTS
-        }
-        for g in running:
-            water[g.segment] += g.rate * g.water_per_kg * (1.0 - self.feed_recovery[g.segment])
-        out: dict[int, float] = {}
-        for s in SEGMENTS:
-            w, o = self.water_route[s], self.oxygen_route[s]
-            out[id(w)] = out.get(id(w), 0.0) + water[s]
-            out[id(o)] = out.get(id(o), 0.0) + need[s]
+                    room -= give
+            out[wi] += g.rate * feed
+        for s, _, oi, *_ in self._terms:
+            out[oi] += need[s]
         return out
 
     def settle(self, t: float) -> None:

@@ -28,6 +28,8 @@ from sim.engine.clock import EPS_DAYS
 __all__ = ["BELOW", "DEPLETED", "RISE", "Store"]
 
 INF = math.inf
+TIE_DAYS = 1e-9
+"""Two lows of days of supply closer than this are the same low (the first one counts)."""
 BELOW = "below_reserve"
 DEPLETED = "depleted"
 RISE = ""
@@ -272,7 +274,9 @@ class Store:
         self._find_crossing()
 
     def _note_min(self, value: float, t: float) -> None:
-        if value < self.min_dos:
+        # a new low only below the old by more than float noise: an equal low later (the
+        # same handover again) keeps the first date, whatever order the sums were made in
+        if value < self.min_dos - TIE_DAYS:
             self.min_dos, self.min_at = value, t
 
     def deliver(self, t: float, kg: float) -> None:
@@ -329,7 +333,7 @@ class Store:
             self.advance(t)
         self.rate = r = rate
         dos = self.level / r if r > 0 else INF
-        if dos < self.min_dos:
+        if dos < self.min_dos - TIE_DAYS:
             self.min_dos, self.min_at = dos, t
         entered = _NONE
         if self.below:
