@@ -196,8 +196,11 @@ class Engine:
     # -- set-up ------------------------------------------------------------------------
     def _setup(self) -> None:
         plan = plan_of(self.sc)
+        as_of = None if self.sc.as_of is None else self.sc.days(self.sc.as_of)
         for pad_id, j, start, dist, ready in plan.outages:
-            repair = draw(dist, self.streams.uniform(f"repair/{pad_id}/{j}"))
+            # under way at as_of: only the remaining time is uncertain (it ends after as_of)
+            elapsed = None if as_of is None or start >= as_of else as_of - start
+            repair = draw(dist, self.streams.uniform(f"repair/{pad_id}/{j}"), elapsed)
             self.outages[pad_id].append((start, repair))
             self.pads[pad_id].block(start, start + repair + ready)
             self._start(self._outage(pad_id, start, repair))
@@ -1040,7 +1043,7 @@ class Engine:
             )
 
     def _slip(self, c: Craft) -> float:
-        if not self.random:
+        if not self.random or c.flown:  # flown by as_of: its date is a fact
             return 0.0
         assert self.sc.uncertainty is not None
         slips = self.sc.uncertainty.slip_days
@@ -1049,6 +1052,8 @@ class Engine:
 
     def _p_fail(self, c: Craft) -> float:
         assert self.sc.uncertainty is not None
+        if c.flown:
+            return 0.0  # flown by as_of: history, not a risk
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is not None and fam.failure_probability is not None:
             return fam.failure_probability

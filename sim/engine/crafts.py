@@ -26,6 +26,8 @@ class Craft:
     relieved_at: float | None = None
     evicted: bool = False
     evacuated: bool = False
+    flown: bool = False
+    """Flown by the scenario's as_of: never slipped or failed by uncertainty."""
     boost_km: float = 0.0
     """Reboost budget left while docked, km (its own propellant)."""
     boost_ports: frozenset[str] | None = None
