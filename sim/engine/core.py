@@ -1043,7 +1043,7 @@ class Engine:
             )
 
     def _slip(self, c: Craft) -> float:
-        if not self.random or c.flown:  # flown by as_of: its date is a fact
+        if not self.random or c.known:  # launched by as_of: its date is a fact
             return 0.0
         assert self.sc.uncertainty is not None
         slips = self.sc.uncertainty.slip_days
@@ -1052,8 +1052,8 @@ class Engine:
 
     def _p_fail(self, c: Craft) -> float:
         assert self.sc.uncertainty is not None
-        if c.flown:
-            return 0.0  # flown by as_of: history, not a risk
+        if c.known:
+            return 0.0  # launched by as_of: history, not a risk
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is not None and fam.failure_probability is not None:
             return fam.failure_probability
@@ -1061,14 +1061,17 @@ class Engine:
 
     def _stand_down(self, c: Craft) -> float:
         u = self.streams.uniform(f"standdown/{c.id}")
+        # a failure on record by as_of: an uncertain stand-down is still under way then
+        as_of = self.sc.as_of
+        elapsed = self.sc.days(as_of) - self.env.now if c.known and as_of is not None else None
         if c.fail and c.stand_down is not None:
-            return draw(c.stand_down, u)
+            return draw(c.stand_down, u, elapsed)
         if self.sc.uncertainty is None:
             return 0.0
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is None:
             return 0.0
-        return draw(fam.stand_down_days, u)
+        return draw(fam.stand_down_days, u, elapsed)
 
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each entry below the reserve or to zero at

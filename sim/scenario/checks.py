@@ -379,8 +379,9 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
 
 
 def _check_as_of(sc: Scenario) -> Iterator[Found]:
-    """Flights launched by ``as_of`` are facts (``flown: true``), later ones plans; an
-    uncertain repair under way at ``as_of`` must be able to end after it."""
+    """Flights launched by ``as_of`` are facts (``flown: true``, or ``outcome: failed``),
+    later ones plans; an uncertain repair under way at ``as_of`` must be able to end
+    after it."""
     if sc.as_of is None:
         for i, f in enumerate(sc.flights):
             if f.flown:
@@ -394,19 +395,25 @@ def _check_as_of(sc: Scenario) -> Iterator[Found]:
     as_of = sc.days(sc.as_of)
     for i, f in enumerate(sc.flights):
         launch = sc.days(f.launch)
-        if f.flown and launch > as_of:
+        if f.flown and f.outcome == "failed":
+            yield (
+                ("flights", i, "flown"),
+                f"{f.id!r} is marked both flown: true (it flew) and outcome: failed: "
+                "expected one of them",
+            )
+        elif f.flown and launch > as_of:
             yield (
                 ("flights", i, "flown"),
                 f"{f.id!r} is marked flown: true but its launch {f.launch} is after as_of "
                 f"{sc.as_of}: expected a launch on or before as_of, or no flown: true "
                 "(a flight after as_of is a plan)",
             )
-        elif not f.flown and launch <= as_of:
+        elif not f.flown and f.outcome != "failed" and launch <= as_of:
             yield (
                 ("flights", i, "launch"),
                 f"{f.id!r} is planned for {f.launch}, on or before as_of {sc.as_of}, so its "
-                "outcome is known: expected flown: true (it flew) or a launch date after "
-                "as_of (it has not flown yet)",
+                "outcome is known: expected flown: true (it flew), outcome: failed (it "
+                "failed) or a launch date after as_of (it has not flown yet)",
             )
     blocked: dict[str, list[tuple[float, float]]] = {}  # pad -> spans down past as_of
     for i, pad in enumerate(sc.pads):
@@ -432,13 +439,14 @@ def _check_as_of(sc: Scenario) -> Iterator[Found]:
     for i, f in enumerate(sc.flights):
         t = sc.days(f.launch)
         down = [any(a <= t < b for a, b in blocked.get(p, [])) for p in f.pads]
-        if f.flown and all(down):
+        known = f.flown or (f.outcome == "failed" and t <= as_of)
+        if known and all(down):
             yield (
-                ("flights", i, "flown"),
-                f"{f.id!r} is marked flown: true on {f.launch}, but every pad it can use "
+                ("flights", i, "flown" if f.flown else "outcome"),
+                f"{f.id!r} launched on {f.launch} by as_of, but every pad it can use "
                 f"({', '.join(f.pads)}) is down then until after as_of {sc.as_of}: "
-                "expected a pad outage that ends (with its ready days) by as_of, or no "
-                "flown: true",
+                "expected a pad outage that ends (with its ready days) by as_of, or a "
+                "launch after as_of",
             )
 
 

@@ -91,6 +91,29 @@ def test_a_flown_flight_never_fails_even_when_every_launch_does() -> None:
     assert {o for _, o in seen["New 1"]} == {"failed"}
 
 
+def test_a_failure_on_record_by_as_of_keeps_its_date_and_grounds_past_as_of() -> None:
+    """A failure of day 60 (outcome: failed) with a 10-200-day stand-down: it never slips,
+    and, the stand-down being uncertain and under way at as_of (day 100), the family stays
+    grounded past day 100 at every seed; the freighter of day 150 waits for it."""
+    data = manifest()
+    old2 = data["flights"][1]
+    del old2["flown"]
+    old2["outcome"] = "failed"
+    old2["stand_down_days"] = {"uniform": [10, 200]}
+    data["uncertainty"]["launch_failures"]["rocket"]["failure_probability"] = 0.0
+    sc = build(data)
+    grounded = []
+    for seed in SEEDS[:60]:
+        rec = run(sc, seed)
+        (fail,) = [e for e in rec.events if e.kind == "launch_failure"]
+        assert (fail.subject, fail.day) == ("Old 2", 60.0)
+        assert fail.days is not None and fail.days >= AS_OF - 60
+        grounded.append(fail.days)
+        new1 = next(c for c in rec.flights if c.id == "New 1")
+        assert new1.launch is not None and new1.launch >= 60 + fail.days - 1e-9
+    assert len(set(grounded)) == 60 and max(grounded) <= 200
+
+
 def outage_scenario(as_of: int | None, repair: Any) -> sim.Scenario:
     data = base_dict(stock_kg=3000, horizon_days=600)
     data["pads"][0]["outages"] = [{"start": EPOCH, "repair_days": repair}]

@@ -35,7 +35,7 @@ def test_a_planned_flight_before_as_of_must_be_marked(
         at(text, "launch: 2026-01-10"),
         "flights.Progress 1.launch",
         "'Progress 1' is planned for 2026-01-10, on or before as_of 2026-03-01",
-        "expected flown: true (it flew) or a launch date after as_of",
+        "expected flown: true (it flew), outcome: failed (it failed) or a launch date after",
     )
 
 
@@ -129,3 +129,20 @@ def test_a_variant_is_located_in_the_file_that_writes_the_flight(
     top = write_scenario("extends: base.yaml\nname: top\nas_of: 2026-03-01\n", "top.yaml")
     p = only_problem(top)
     check(p, base, at(edits(), "launch: 2026-01-10"), "flights.Progress 1.launch", "as_of")
+
+
+def test_a_failure_on_record_by_as_of_is_a_known_outcome(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
+    failed = ("    launch: 2026-01-10\n", "    launch: 2026-01-10\n    outcome: failed\n")
+    sim.load_scenario(write_scenario(edits(AS_OF, failed)))
+    both = (
+        "    launch: 2026-01-10\n",
+        "    launch: 2026-01-10\n    flown: true\n    outcome: failed\n",
+    )
+    text = edits(AS_OF, both)
+    p = only_problem(write_scenario(text, "both.yaml"))
+    check(
+        p, tmp_path / "both.yaml", at(text, "flown: true"), "flights.Progress 1.flown",
+        "both flown: true (it flew) and outcome: failed",
+    )  # fmt: skip
