@@ -146,3 +146,20 @@ def test_a_failure_on_record_by_as_of_is_a_known_outcome(
         p, tmp_path / "both.yaml", at(text, "flown: true"), "flights.Progress 1.flown",
         "both flown: true (it flew) and outcome: failed",
     )  # fmt: skip
+
+
+def test_a_flight_dated_on_as_of_itself_is_known(
+    tmp_path: Path, write_scenario: WriteScenario
+) -> None:
+    """The boundary: Soyuz B (2026-05-01) must be marked when as_of is 2026-05-01, and is a
+    plan when as_of is the day before."""
+    on = ("seed: 1\n", "seed: 1\nas_of: 2026-05-01\n")
+    text = edits(on, P1_FLOWN)
+    p = only_problem(write_scenario(text))
+    check(p, tmp_path / "scenario.yaml", at(text, "launch: 2026-05-01"), "flights.Soyuz B.launch")
+    before = ("seed: 1\n", "seed: 1\nas_of: 2026-04-30\n")
+    sim.load_scenario(write_scenario(edits(before, P1_FLOWN), "before.yaml"))
+    # and a flight the day after as_of cannot be flown
+    text = edits(before, P1_FLOWN, SB_FLOWN)
+    p = only_problem(write_scenario(text, "after.yaml"))
+    assert p.path == "flights.Soyuz B.flown" and "is after as_of 2026-04-30" in p.message
