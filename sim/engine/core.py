@@ -199,8 +199,11 @@ class Engine:
     # -- set-up ------------------------------------------------------------------------
     def _setup(self) -> None:
         plan = plan_of(self.sc)
+        as_of = None if self.sc.as_of is None else self.sc.days(self.sc.as_of)
         for pad_id, j, start, dist, ready in plan.outages:
-            repair = draw(dist, self.streams.uniform(f"repair/{pad_id}/{j}"))
+            # under way at as_of: only the remaining time is uncertain (it ends after as_of)
+            elapsed = None if as_of is None or start >= as_of else as_of - start
+            repair = draw(dist, self.streams.uniform(f"repair/{pad_id}/{j}"), elapsed)
             self.outages[pad_id].append((start, repair))
             self.pads[pad_id].block(start, start + repair + ready)
             self._start(self._outage(pad_id, start, repair))
@@ -1050,7 +1053,7 @@ class Engine:
             )
 
     def _slip(self, c: Craft) -> float:
-        if not self.random:
+        if not self.random or c.known:  # launched by as_of: its date is a fact
             return 0.0
         assert self.sc.uncertainty is not None
         slips = self.sc.uncertainty.slip_days
@@ -1059,6 +1062,8 @@ class Engine:
 
     def _p_fail(self, c: Craft) -> float:
         assert self.sc.uncertainty is not None
+        if c.known:
+            return 0.0  # launched by as_of: history, not a risk
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is not None and fam.failure_probability is not None:
             return fam.failure_probability
@@ -1066,14 +1071,17 @@ class Engine:
 
     def _stand_down(self, c: Craft) -> float:
         u = self.streams.uniform(f"standdown/{c.id}")
+        # a failure on record by as_of: an uncertain stand-down is still under way then
+        as_of = self.sc.as_of
+        elapsed = self.sc.days(as_of) - self.env.now if c.known and as_of is not None else None
         if c.fail and c.stand_down is not None:
-            return draw(c.stand_down, u)
+            return draw(c.stand_down, u, elapsed)
         if self.sc.uncertainty is None:
             return 0.0
         fam = self.sc.uncertainty.launch_failures.get(c.vtype.family)
         if fam is None:
             return 0.0
-        return draw(fam.stand_down_days, u)
+        return draw(fam.stand_down_days, u, elapsed)
 
     def _advance_stores(self, t: float) -> None:
         """Advance every store to ``t``, logging each entry below the reserve or to zero at

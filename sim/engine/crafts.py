@@ -26,6 +26,9 @@ class Craft:
     relieved_at: float | None = None
     evicted: bool = False
     evacuated: bool = False
+    known: bool = False
+    """Launched by the scenario's as_of (flown, or failed on record): its date and outcome
+    are facts, never drawn."""
     boost_km: float = 0.0
     """Reboost budget left while docked, km (its own propellant)."""
     boost_ports: frozenset[str] | None = None

@@ -95,6 +95,10 @@ def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
         stay_days=f.stay_days if f.stay_days is not None else vt.stay_days,
         relieves=f.relieves,
     )
+    failed_by_as_of = (
+        f.outcome == "failed" and sc.as_of is not None and planned <= sc.days(sc.as_of)
+    )
+    craft.known = f.flown or failed_by_as_of
     if f.undock is not None:
         # an undock date keeps the planned stay length if the flight slips
         craft.stay_days = sc.days(f.undock) - planned - vt.transit_days

@@ -6,11 +6,12 @@ Each check yields ``(loc, message)`` where ``loc`` is the key path into the scen
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sim.scenario.dists import Dist
+from sim.scenario.dists import Dist, Fixed, quantile_reaching
 from sim.scenario.errors import did_you_mean, short
 from sim.scenario.model import (
     MAX_HORIZON_DAYS,
@@ -48,6 +49,7 @@ def cross_check(sc: Scenario) -> list[Found]:
         *_check_station(sc),
         *_check_pads_vehicles(sc),
         *_check_flights(sc),
+        *_check_as_of(sc),
         *_check_uncertainty(sc),
         *_check_sharing(sc),
         *_check_altitude(sc),
@@ -374,6 +376,78 @@ def _check_flights(sc: Scenario) -> Iterator[Found]:
     for i, f in enumerate(sc.flights):
         if f.relieves is not None and relieved[f.relieves] > 1:
             yield ("flights", i, "relieves"), f"{f.relieves!r} is relieved by more than one flight"
+
+
+def _check_as_of(sc: Scenario) -> Iterator[Found]:
+    """Flights launched by ``as_of`` are facts (``flown: true``, or ``outcome: failed``),
+    later ones plans; an uncertain repair under way at ``as_of`` must be able to end
+    after it."""
+    if sc.as_of is None:
+        for i, f in enumerate(sc.flights):
+            if f.flown:
+                yield (
+                    ("flights", i, "flown"),
+                    f"{f.id!r} is marked flown: true, which needs the scenario's as_of "
+                    "(the date up to which outcomes are known)",
+                )
+        return
+    yield from _in_window(sc, sc.as_of, ("as_of",))
+    as_of = sc.days(sc.as_of)
+    for i, f in enumerate(sc.flights):
+        launch = sc.days(f.launch)
+        if f.flown and f.outcome == "failed":
+            yield (
+                ("flights", i, "flown"),
+                f"{f.id!r} is marked both flown: true (it flew) and outcome: failed: "
+                "expected one of them",
+            )
+        elif f.flown and launch > as_of:
+            yield (
+                ("flights", i, "flown"),
+                f"{f.id!r} is marked flown: true but its launch {f.launch} is after as_of "
+                f"{sc.as_of}: expected a launch on or before as_of, or no flown: true "
+                "(a flight after as_of is a plan)",
+            )
+        elif not f.flown and f.outcome != "failed" and launch <= as_of:
+            yield (
+                ("flights", i, "launch"),
+                f"{f.id!r} is planned for {f.launch}, on or before as_of {sc.as_of}, so its "
+                "outcome is known: expected flown: true (it flew), outcome: failed (it "
+                "failed) or a launch date after as_of (it has not flown yet)",
+            )
+    blocked: dict[str, list[tuple[float, float]]] = {}  # pad -> spans down past as_of
+    for i, pad in enumerate(sc.pads):
+        for j, o in enumerate(pad.outages):
+            start = sc.days(o.start)
+            if isinstance(o.repair_days, Fixed):
+                end = start + o.repair_days.value + pad.ready_days
+                if end > as_of:
+                    blocked.setdefault(pad.id, []).append((start, end))
+                continue
+            if start >= as_of:
+                continue
+            blocked.setdefault(pad.id, []).append((start, math.inf))  # ends after as_of
+            elapsed = as_of - start
+            if quantile_reaching(o.repair_days, elapsed) >= 1.0:
+                yield (
+                    ("pads", i, "outages", j, "repair_days"),
+                    f"this uncertain repair started {elapsed:g} days before as_of "
+                    f"{sc.as_of}, so it is under way then and must end after it, but it "
+                    "can draw no repair that long: expected a distribution reaching "
+                    f"{elapsed:g} days (or the known length as a number, if it had ended)",
+                )
+    for i, f in enumerate(sc.flights):
+        t = sc.days(f.launch)
+        down = [any(a <= t < b for a, b in blocked.get(p, [])) for p in f.pads]
+        known = f.flown or (f.outcome == "failed" and t <= as_of)
+        if known and all(down):
+            yield (
+                ("flights", i, "flown" if f.flown else "outcome"),
+                f"{f.id!r} launched on {f.launch} by as_of, but every pad it can use "
+                f"({', '.join(f.pads)}) is down then until after as_of {sc.as_of}: "
+                "expected a pad outage that ends (with its ready days) by as_of, or a "
+                "launch after as_of",
+            )
 
 
 def _check_relief(

@@ -27,6 +27,7 @@ __all__ = [
     "dist_json_schema",
     "draw",
     "parse_dist",
+    "quantile_reaching",
 ]
 
 MAX_DAYS = 36_525.0
@@ -356,11 +357,50 @@ def parse_dist(raw: Any, *, nonneg: bool = True) -> Dist:
     return dist
 
 
-def draw(dist: Dist, u: float) -> float:
+_U_LOW = 0.5 * 2.0**-53
+"""The smallest uniform number a keyed stream gives (see sim.engine.rng)."""
+_U_HIGH = 1.0 - 2.0**-53
+"""The largest uniform number below 1."""
+
+
+def draw(dist: Dist, u: float, at_least: float | None = None) -> float:
     """A value of ``dist`` at quantile ``u``, capped at MAX_DAYS (a lognormal's far tail
-    could otherwise reach any size)."""
-    value = dist.sample(u)
+    could otherwise reach any size).
+
+    With ``at_least`` (days), a value conditional on being at least that: the draw at
+    quantile ``u0 + u (1 - u0)``, where ``u0`` = :func:`quantile_reaching`. It is the plain
+    draw when every value reaches ``at_least`` (so the draw stays paired with the plain
+    one); a fixed value is returned as it is, and a distribution that cannot reach
+    ``at_least`` gives its largest value."""
+    if at_least is not None and not isinstance(dist, Fixed):
+        u0 = quantile_reaching(dist, at_least)
+        if u0 > 0.0:
+            value = _capped(dist.sample(min(u0 + u * (1.0 - u0), _U_HIGH)))
+            return value if u0 == 1.0 else max(value, at_least)
+    return _capped(dist.sample(u))
+
+
+def _capped(value: float) -> float:
     return value if value <= MAX_DAYS else MAX_DAYS
+
+
+def quantile_reaching(dist: Dist, low: float) -> float:
+    """The quantile ``u0`` from which ``dist`` draws at least ``low`` (days): 0 when every
+    draw does, 1 when none can; else found by bisection to the float's resolution (a draw
+    never decreases with its quantile)."""
+    if dist.sample(_U_LOW) >= low:
+        return 0.0
+    if dist.sample(_U_HIGH) < low:
+        return 1.0
+    lo, hi = _U_LOW, _U_HIGH  # sample(lo) < low <= sample(hi)
+    while True:
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            return hi
+        if dist.sample(mid) >= low:
+            hi = mid
+        else:
+            lo = mid
 
 
 def dist_json_schema() -> dict[str, Any]:

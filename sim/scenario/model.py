@@ -463,6 +463,11 @@ class Flight(_Cited):
     vehicle: Id
     pad: Id | Annotated[list[Id], Field(min_length=1)]
     launch: Instant
+    flown: bool = Field(
+        False,
+        description="flown by the scenario's as_of: its launch and success are facts, "
+        "never slipped or failed by uncertainty",
+    )
     ports: list[Id] | None = Field(None, description="ports to use, preferred first")
     cargo: Cargo | None = Field(
         None, description="kg by consumable (or by segment); default: the vehicle's"
@@ -622,6 +627,11 @@ class Scenario(_Cited):
     description: str = ""
     epoch: Day
     horizon: Day
+    as_of: Instant | None = Field(
+        None,
+        description="what is known up to this date: flights launched by then are facts "
+        "(flown: true), uncertainty applies only after it",
+    )
     seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 0
     rules: Rules = Field(default_factory=Rules)
     station: Station

@@ -30,7 +30,7 @@ from sim.scenario.errors import Mark, Problem
             "sed",
             "did you mean 'seed'?",
             "(allowed: source, assumption, note, extends, name, description, epoch, horizon, "
-            "seed, rules, station, pads, vehicles, flights, uncertainty)",
+            "as_of, seed, rules, station, pads, vehicles, flights, uncertainty)",
         ),
         (
             "    site: Baikonur\n",
