@@ -111,13 +111,16 @@ class CompareReport:
         return not any(r.failed for r in self.rows)
 
     def sorted_rows(self, show_same: bool = False) -> list[Row]:
-        """Rows by severity: failing, then within tolerance, then extra (then same)."""
+        """Rows by severity: failing, then within tolerance, then extra (then same); within
+        each, crew safety first, then depletions, breaches, margins, and flight dates last
+        (:func:`severity`), then by the size of the change."""
         rows = [r for r in self.rows if show_same or r.verdict != "same"]
         order = {c: i for i, c in enumerate(self.cases)}
         return sorted(
             rows,
             key=lambda r: (
                 0 if r.failed else _RANK[r.verdict],
+                severity(r.key),
                 -r.rel,
                 -abs(r.delta) if r.delta is not None else -_INF,
                 order.get(r.case, 0),
@@ -233,6 +236,26 @@ class CompareReport:
         ET.indent(root)
         body = ET.tostring(root, encoding="unicode")
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+_CREW_SAFETY = ("uncrewed", "forced_returns", "evacuation", "unseated", "decrew", "held_")
+
+
+def severity(key: str) -> int:
+    """How much a change in metric ``key`` matters, 0 (crew safety) to 6 (flight and pad
+    dates): crew safety, depletions, reserve breaches, margins, other crew figures,
+    masses, then flights and pads."""
+    if key.startswith(("flight.", "pad.")):
+        return 6
+    if key.startswith("crew."):
+        return 0 if any(w in key for w in _CREW_SAFETY) else 4
+    if key.endswith(("depleted_date", "shortfall_kg")):
+        return 1
+    if key.endswith(("first_below_reserve_date", "days_below_reserve")) or "below_min" in key:
+        return 2
+    if key.endswith(("min_days_of_supply", "min_altitude_km")):
+        return 3
+    return 5
 
 
 def count_noun(count: int, noun: str) -> str:

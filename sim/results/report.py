@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.results import metrics as mk
 from sim.results.binding import binding
 from sim.results.result import Result
@@ -36,6 +38,7 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"{reserve:>7g}  {m[f'{key}.first_below_reserve_date'] or 'never':<19}  "
             f"{m[f'{key}.depleted_date'] or 'never'}"
         )
+    lines += _consequences(result, rows)
     lines += _transfers(result, split)
     lines += _altitude(result)
     lines += _generators(result)
@@ -79,6 +82,41 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
         lines.append("")
         lines.append(f"  wrote {out_dir}/ (summary.json, timeseries.csv, flights.csv, events.csv)")
     return "\n".join(lines)
+
+
+def _consequences(result: Result, rows: list[tuple[str, str, float]]) -> list[str]:
+    """In words, every stock that ran out with its crew aboard: when, how many people,
+    the use it could not meet, and whether a crew rule acted."""
+    m, s = result.metrics, result.series
+    acted = [e for e in result.events if e.kind in ("decrew", "evacuation")]
+    out = []
+    for label, key, _ in rows:
+        if label.endswith("(worst)"):
+            continue
+        when = m[f"{key}.depleted_date"]
+        if not when:
+            continue
+        cid, _, seg = key.partition(".")
+        days = [e.day for e in result.events if e.kind == "depleted" and e.subject == cid
+                and (not seg or e.segment == seg)]  # fmt: skip
+        if not days:
+            continue
+        day = days[0]
+        column = s[f"crew_{seg}"] if seg else s["crew"]
+        aboard = int(column[np.searchsorted(s["day"], day, side="right") - 1])
+        if aboard == 0:
+            continue
+        who = f"{aboard} {seg} crew" if seg else f"{aboard} crew"
+        rules = (
+            "crew rules acted: " + ", ".join(f"{e.kind} {result.date(e.day)}" for e in acted)
+            if acted
+            else "no crew rule acted (rules.policies)"
+        )
+        out.append(
+            f"  {(seg + ' ') if seg else ''}{cid.upper()} RAN OUT on {when} with {who} aboard: "
+            f"{m[f'{key}.shortfall_kg']:,.0f} kg of use unmet by the horizon; {rules}"
+        )
+    return ["", *out] if out else []
 
 
 def _transfers(result: Result, split: set[str]) -> list[str]:

@@ -256,20 +256,23 @@ def test_severity_order_and_library_api(pair: tuple[Path, Path]) -> None:
             "food.end_kg": 1.0,  # changed, old 0: infinite relative change
             "crew.person_days": 1100.0,  # changed, +0.7 %
             "crew.min_on_board": 4,  # changed, +33 %
+            "crew.forced_returns": 7,  # changed: crew safety, first whatever its size
             "crew.brand_new": 1,  # extra
         },
     )
     report = sim.compare(old, new, Tolerances().with_default(rtol=1e-6))
     assert isinstance(report, CompareReport) and not report.ok
     order = [(r.verdict, r.key) for r in report.sorted_rows()]
+    # failing rows by topic (crew safety, other crew figures, masses), then by size
     assert order == [
-        ("changed", "food.end_kg"),
+        ("changed", "crew.forced_returns"),
         ("changed", "crew.min_on_board"),
         ("changed", "crew.person_days"),
+        ("changed", "food.end_kg"),
         ("within", DELIVERED),
         ("extra", "crew.brand_new"),
     ]
-    assert report.failures[0].key == "food.end_kg"
+    assert report.failures[0].key == "crew.forced_returns"
     assert len(report.sorted_rows(show_same=True)) == len(report.rows) == N_METRICS + 1  # + extra
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import base_dict, cargo_flight, day
+from conftest import ROOT, base_dict, cargo_flight, day
 
 import sim
 from sim.results.binding import binding
@@ -57,3 +57,15 @@ def test_a_delivery_lost_at_launch_is_said_to_be_lost() -> None:
     b = binding(res, "food")
     assert b is not None and b.flight == "Progress 1" and b.dock_day is None
     assert b.why == "it was lost in a launch failure"
+
+
+def test_the_summary_says_in_words_what_ran_out_with_crew_aboard() -> None:
+    text = run_summary(sim.simulate(ROOT / "scenarios" / "site31-repair-180d-sharing-none.yaml"))
+    # RS food: 3 RS crew aboard on 2026-05-15; the unmet use is the food.RS shortfall
+    assert (
+        "RS FOOD RAN OUT on 2026-05-15 with 3 RS crew aboard: 152 kg of use unmet by the "
+        "horizon; no crew rule acted (rules.policies)" in text
+    )
+    assert "RS WATER RAN OUT on 2026-05-30" in text
+    calm = run_summary(sim.simulate(ROOT / "scenarios" / "baseline.yaml"))
+    assert "RAN OUT" not in calm
