@@ -214,23 +214,7 @@ class Engine:
             assert craft.port is not None and craft.dock is not None
             self.crafts[craft.id] = craft
             self.occupant[craft.port] = craft.id
-            self.events.append(
-                (
-                    0.0,
-                    "on_station",
-                    craft.id,
-                    None,
-                    craft.port,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            )
+            self._ev(0.0, "on_station", craft.id, port=craft.port)
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
             self._board(craft)
@@ -280,41 +264,9 @@ class Engine:
     # -- processes ---------------------------------------------------------------------
     def _outage(self, pad_id: str, start: float, repair: float) -> Generator[Any, Any, None]:
         yield self.env.timeout(start)
-        self.events.append(
-            (
-                self.env.now,
-                "pad_down",
-                pad_id,
-                None,
-                None,
-                repair,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+        self._ev(self.env.now, "pad_down", pad_id, days=repair)
         yield self.env.timeout(repair)
-        self.events.append(
-            (
-                self.env.now,
-                "pad_up",
-                pad_id,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+        self._ev(self.env.now, "pad_up", pad_id)
 
     def _manifest(self, queue: list[tuple[float, Craft]]) -> Generator[Any, Any, None]:
         """Start each flight's process when it is ready to launch (planned date plus slip,
@@ -345,23 +297,7 @@ class Engine:
             c.failed = True
             stand_down = self._stand_down(c)
             self.grounded[family] = max(self.grounded.get(family, 0.0), now + stand_down)
-            self.events.append(
-                (
-                    now,
-                    "launch_failure",
-                    c.id,
-                    pad,
-                    None,
-                    stand_down,
-                    family,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            )
+            self._ev(now, "launch_failure", c.id, pad=pad, days=stand_down, family=family)
             return
         self.events.append(
             (now, "launch", c.id, pad, None, None, None, None, None, None, None, None, None)
@@ -440,9 +376,7 @@ class Engine:
         """Wait for a compatible port to free; a cargo vehicle that has stayed its
         ``min_stay_days`` leaves early to make room (the longest-docked one first)."""
         env = self.env
-        self.events.append(
-            (env.now, "port_wait", c.id, None, None, None, None, None, None, None, None, None, None)
-        )
+        self._ev(env.now, "port_wait", c.id)
         while True:
             victim, when = self._yield_candidate(c.ports)
             if victim is not None and when <= env.now:
@@ -582,23 +516,7 @@ class Engine:
 
     def _evacuate(self, cause: Store) -> None:
         now = self.env.now
-        self.events.append(
-            (
-                now,
-                "evacuation",
-                "station",
-                None,
-                None,
-                None,
-                None,
-                None,
-                cause.id,
-                cause.segment,
-                None,
-                None,
-                None,
-            )
-        )
+        self._ev(now, "evacuation", "station", consumable=cause.id, segment=cause.segment)
         for c in self.crafts.values():
             docked = c.dock is not None and c.undock is None
             if docked and c.is_crew and c.n_crew > 0 and not c.damaged:
@@ -634,12 +552,27 @@ class Engine:
                 break
 
     # -- policies and lifeboats -----------------------------------------------------------
-    def _ev(self, t: float, kind: str, subject: str, **f: Any) -> None:
-        """Log an event of the policy and lifeboat kinds (rare: keyword fields are fine)."""
+    def _ev(
+        self,
+        t: float,
+        kind: str,
+        subject: str,
+        *,
+        pad: str | None = None,
+        port: str | None = None,
+        days: float | None = None,
+        family: str | None = None,
+        vehicle: str | None = None,
+        consumable: str | None = None,
+        segment: str | None = None,
+        kg: float | None = None,
+        km: float | None = None,
+    ) -> None:
+        """Log an event (the RawEvent fields by name). For the rarer kinds: the ones of
+        every flight (launch, dock, undock) build their tuple inline, which is faster."""
         self.events.append(
-            (t, kind, subject, None, None, f.get("days"), None, f.get("vehicle"),
-             f.get("consumable"), f.get("segment"), None, None, None)
-        )  # fmt: skip
+            (t, kind, subject, pad, port, days, family, vehicle, consumable, segment, None, kg, km)
+        )
 
     def _policy_stores(self, pol: Policy) -> list[Store]:
         trig = pol.when
@@ -703,9 +636,9 @@ class Engine:
     def _act(self, pol: Policy, cause: Store | None) -> None:
         """Carry out ``pol`` now; ``cause``: the stock that triggered it (None: a lifeboat)."""
         t = self.env.now
-        why = {"consumable": None if cause is None else cause.id,
-               "segment": None if cause is None else cause.segment,
-               "days": pol.when.below_days}  # fmt: skip
+        cid = None if cause is None else cause.id
+        cseg = None if cause is None else cause.segment
+        line = pol.when.below_days
         seg = pol.segment
         if pol.do == "decrew":
             left = self._concerned(seg)
@@ -720,10 +653,10 @@ class Engine:
                     break
                 left -= c.n_crew if seg == "station" else c.crew.get(seg, 0)
                 c.decrewed = True
-                self._ev(t, "decrew", c.id, **why)
+                self._ev(t, "decrew", c.id, consumable=cid, segment=cseg, days=line)
                 self.procs[c.id].interrupt("decrew")
         elif pol.do == "evacuate":
-            self._ev(t, "evacuation", seg if seg != "station" else "station", **why)
+            self._ev(t, "evacuation", seg, consumable=cid, segment=cseg, days=line)
             for c in self._docked_crews():
                 if self._mostly(c, seg):
                     c.evacuated = True
@@ -731,10 +664,10 @@ class Engine:
         elif pol.do == "hold_crew_launches":
             if seg not in self.hold:
                 self.hold[seg] = self.env.event()
-                self._ev(t, "hold", seg, **why)
+                self._ev(t, "hold", seg, consumable=cid, segment=cseg, days=line)
         else:  # fly_uncrewed
             self.fly_empty.add(seg)
-            self._ev(t, "uncrewed_next", seg, **why)
+            self._ev(t, "uncrewed_next", seg, consumable=cid, segment=cseg, days=line)
 
     def _release(self, pol: Policy) -> None:
         if pol.do == "hold_crew_launches" and pol.segment in self.hold:
@@ -842,9 +775,7 @@ class Engine:
             else:
                 g.spans[-1] = (g.spans[-1][0], t)
             kind = "generator_down" if down else "generator_up"
-            self.events.append(
-                (t, kind, gid, None, None, None, None, None, None, g.segment, None, None, None)
-            )
+            self._ev(t, kind, gid, segment=g.segment)
         self._life_resolve(t)
         self._end_change(t)
 
@@ -905,22 +836,11 @@ class Engine:
             o.touch_floor(now)
             if o.below and not told_below:  # dated when it crossed (by a timeout or after)
                 told_below = True
-                self.events.append(
-                    (
-                        now if o.below_since is None else o.below_since,
-                        "below_min_altitude",
-                        "station",
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        o.floor,
-                    )
+                self._ev(
+                    now if o.below_since is None else o.below_since,
+                    "below_min_altitude",
+                    "station",
+                    km=o.floor,
                 )
             if not o.below:
                 told_below = False
@@ -970,10 +890,7 @@ class Engine:
             store = self._orbit_store
             kg, entered = store.withdraw(t, need * alt.kg_per_km)
             for kind in entered:
-                self.events.append(
-                    (t, kind, store.id, None, None, None, None, None, None, store.segment,
-                     None, None, None)
-                )  # fmt: skip
+                self._ev(t, kind, store.id, segment=store.segment)  # fmt: skip
             km = need if alt.kg_per_km == 0 else kg / alt.kg_per_km
             if km > 1e-12:
                 payers.append((None, km))
@@ -986,20 +903,17 @@ class Engine:
             if self._told_stuck:
                 return
             self._told_stuck = True
-            self.events.append(
-                (t, "no_reboost", "station", None, None, None, None, None, None, None, None,
-                 None, o.km)
-            )  # fmt: skip
+            self._ev(t, "no_reboost", "station", km=o.km)
             return
         self._told_stuck = False
         o.vehicle_km += sum(km for who, km in payers if who is not None)
         o.raise_by(t, gained)
         self._end_change(t)
         for who, km in payers:
-            self.events.append(
-                (t, "reboost", "station", None, None, None, None, who, alt.propellant, None, None,
-                 kg if who is None else 0.0, km)
-            )  # fmt: skip
+            paid = kg if who is None else 0.0
+            self._ev(
+                t, "reboost", "station", vehicle=who, consumable=alt.propellant, kg=paid, km=km
+            )
 
     # -- helpers -----------------------------------------------------------------------
     def _planned_end(self, c: Craft) -> float | None:
@@ -1034,23 +948,7 @@ class Engine:
     def _apply_rate(self, store: Store, t: float, rate: float) -> None:
         """Set ``store``'s use rate at ``t``, logging the entries the step makes."""
         for kind in store.set_rate(t, rate):  # a step below the line or to zero
-            self.events.append(
-                (
-                    t,
-                    kind,
-                    store.id,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    store.segment,
-                    None,
-                    None,
-                    None,
-                )
-            )
+            self._ev(t, kind, store.id, segment=store.segment)
 
     def _slip(self, c: Craft) -> float:
         if not self.random or c.known:  # launched by as_of: its date is a fact
@@ -1114,23 +1012,7 @@ class Engine:
             for s in crossing:
                 kind = s.pass_crossing()
                 if kind:
-                    self.events.append(
-                        (
-                            at,
-                            kind,
-                            s.id,
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            s.segment,
-                            None,
-                            None,
-                            None,
-                        )
-                    )
+                    self._ev(at, kind, s.id, segment=s.segment)
                     dried = dried or (kind == "depleted" and s in self._life_stores)
             if dried:  # a generator out of feed water stops: the rates change now
                 self._life_resolve(at)
