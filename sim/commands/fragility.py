@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, log, out, progress
 from sim.experiments.executors import make_executor
-from sim.experiments.fragility import CHECK_REPLICATIONS, CRITERIA, FragilityResult, fragility
+from sim.experiments.fragility import CHECK_VALUES, CRITERIA, FragilityResult, fragility
 from sim.experiments.montecarlo import MAX_REPLICATIONS
 from sim.experiments.report import fragility_text
 from sim.results import write_atomically
@@ -28,9 +28,10 @@ def register(sub: Any) -> None:
         "value sees the same slips and failures), bisect the parameter over [lo, hi] for "
         "the smallest value at which the criterion is breached; the curve at d is the share "
         "of replications whose value is at most d, with its 95%% Wilson interval. About "
-        "log2((hi - lo) / step) runs per replication instead of one per value. The first "
-        "--check replications are also run at 9 evenly spaced values: a breach that goes "
-        "away at a larger value is reported (not monotone), naming the seeds.",
+        "log2((hi - lo) / step) runs per replication instead of one per value. Every "
+        "replication is also run at 9 evenly spaced values: a breach that goes away at a "
+        "larger value is reported (not monotone), naming the seeds, with how far the curve "
+        "is from those runs.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="the scenario file")
     p.add_argument(
@@ -60,8 +61,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--seed", type=int, help="ensemble seed (default: the scenario's)")
     p.add_argument(
-        "--check", type=int, default=CHECK_REPLICATIONS, metavar="K",
-        help=f"replications checked for monotonicity (default {CHECK_REPLICATIONS}; 0: none)",
+        "--check", type=int, metavar="K",
+        help=f"check only the first K replications for monotonicity (default: all, each "
+        f"also run at {CHECK_VALUES} evenly spaced values; 0: none)",
     )  # fmt: skip
     p.add_argument("-o", "--output", metavar="DIR", help="default: results/<name>-fragility/")
     p.add_argument(
@@ -81,7 +83,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         if value is not None and not 1 <= value <= most:
             flag = "-n" if name == "n" else f"--{name}"
             raise UserError(f"{flag} must be from 1 to {most:,} (got {value:,})")
-    if args.check < 0:
+    if args.check is not None and args.check < 0:
         raise UserError(f"--check must be 0 or more (got {args.check:,})")
     base = load_scenario(args.scenario, args.set)
     folder = Path(args.output or Path("results") / f"{base.name}-fragility")

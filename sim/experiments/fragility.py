@@ -11,10 +11,11 @@ The curve at ``d`` is the share of replications whose critical value is at most 
 empirical CDF of the critical values): one bisection, about ``log2(range / step)`` runs,
 per replication instead of one run per grid value.
 
-Monotonicity is checked, not assumed: the first ``check`` replications are also run at
-evenly spaced values across the range, and every breach followed by a value that holds
-again is reported with the replication's seed (``iss-sim run --set PATH=VALUE --seed SEED``
-reproduces it).
+Monotonicity is checked, not assumed: every replication (or the first ``check``) also
+runs at :data:`CHECK_VALUES` evenly spaced values across the range; every breach followed
+by a value that holds again is reported with the replication's seed (``iss-sim run --set
+PATH=VALUE --seed SEED`` reproduces it), and at those values the curve is compared with the
+runs themselves (a brute-force grid there, exact for the replications checked).
 """
 
 from __future__ import annotations
@@ -75,8 +76,6 @@ CRITERION_LABEL = {
 
 MAX_VALUES = 100_000
 """Most grid values of one curve (rows of ``fragility.csv`` per criterion)."""
-CHECK_REPLICATIONS = 20
-"""Replications run at :data:`CHECK_VALUES` values as well, by default, to test monotonicity."""
 CHECK_VALUES = 9
 """Evenly spaced values (ends included) at which checked replications also run."""
 CACHE_SCENARIOS = 512
@@ -295,6 +294,9 @@ class FragilityResult:
     checked: list[int]
     """Replications checked for monotonicity."""
     check_values: list[Value]
+    direct: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """Per criterion and check value: (replications checked whose critical value is at
+    most it, replications checked whose run at it breaches); equal where monotone."""
     non_monotone: list[NonMonotone] = field(default_factory=list)
 
     @property
@@ -342,6 +344,14 @@ class FragilityResult:
         hit = np.flatnonzero(counts >= q * self.n - 1e-9)
         return self.values[int(hit[0])] if len(hit) else None
 
+    def largest_gap(self, criterion: str) -> tuple[float, Value | None]:
+        """The largest difference, as a share of the replications checked, between the
+        curve and the runs at a check value (0 where monotone), and that value."""
+        pairs = zip(self.direct.get(criterion, []), self.check_values, strict=False)
+        gaps = [(abs(a - b), v) for (a, b), v in pairs]
+        gap, at = max(gaps, key=lambda g: g[0], default=(0, None))
+        return (gap / len(self.checked), at) if gap else (0.0, None)
+
     @property
     def warnings(self) -> list[str]:
         """One warning per criterion with a replication found not monotone."""
@@ -349,13 +359,19 @@ class FragilityResult:
         for c in self.criteria:
             bad = [x for x in self.non_monotone if x.criterion == c]
             if bad:
+                gap, at = self.largest_gap(c)
                 shown = "; ".join(f"seed {x.seed}: breached at {x.breaches_at:g}, holds at "
                                   f"{x.holds_at:g}" for x in bad[:5])  # fmt: skip
                 more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+                off = (
+                    f"; at {at:g} the curve is {100 * gap:.1f} points off the runs there"
+                    if at is not None
+                    else ""
+                )
                 out.append(
                     f"{c} is not monotone in {self.param} on {len(bad)} of {len(self.checked)} "
                     f"checked replications ({shown}{more}); their critical value is the first "
-                    "boundary found, so the curve is only approximate there"
+                    f"boundary found, so the curve is only approximate{off}"
                 )
         return out
 
@@ -401,9 +417,16 @@ class FragilityResult:
                 "grid_per_replication": len(self.values),
             },
             "monotonicity": {
-                "replications_checked": self.checked,
+                "replications_checked": len(self.checked),
                 "values": self.check_values,
                 "monotone": not self.non_monotone,
+                "curve_vs_runs": {
+                    c: [
+                        {"d": v, "curve": a, "runs": b}
+                        for v, (a, b) in zip(self.check_values, self.direct[c], strict=True)
+                    ]
+                    for c in self.criteria
+                },
                 "non_monotone": [
                     {
                         "criterion": x.criterion,
@@ -504,7 +527,7 @@ def fragility(
     criteria: Sequence[str] = CRITERIA,
     overrides: Sequence[str] = (),
     seed: int | None = None,
-    check: int = CHECK_REPLICATIONS,
+    check: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> FragilityResult:
@@ -512,7 +535,7 @@ def fragility(
     unit, e.g. days), from ``n`` replications of ``scenario`` (a file).
 
     Each replication's critical value is found by bisection on its own seed, for every
-    criterion of ``criteria``; the first ``check`` replications also run at
+    criterion of ``criteria``; every replication (or the first ``check``) also runs at
     :data:`CHECK_VALUES` evenly spaced values to test monotonicity. ``overrides``
     (``PATH=VALUE``) apply to every run; ``seed`` is the ensemble seed (default the
     scenario's, after overrides). ``progress(k)`` is called as replications finish. Raises
@@ -527,6 +550,7 @@ def fragility(
     if unknown or not chosen:
         raise ValueError(f"unknown criterion {unknown[0] if unknown else ''!r} (one of "
                          f"{', '.join(CRITERIA)})")  # fmt: skip
+    check = n if check is None else check
     if check < 0:
         raise ValueError(f"the replications to check must be 0 or more, got {check}")
     values = grid_values(lo, hi, step)
@@ -549,6 +573,14 @@ def fragility(
     size = max(1, min(50, math.ceil(n / (16 * ex.workers))))
     parts = run_batch(ex, _run_reps, job, reps, chunk_size=size, progress=progress)
     done = [r for part in parts for r in part]
+    direct: dict[str, list[tuple[int, int]]] = {}
+    for j, c in enumerate(chosen):
+        direct[c] = []
+        for k in check_at:
+            ran = [(r.critical[j], dict(r.points)[k][j]) for r in done if r.points]
+            direct[c].append(
+                (sum(ck is not None and ck <= k for ck, _ in ran), sum(hit for _, hit in ran))
+            )
     return FragilityResult(
         scenario=base,
         param=param,
@@ -562,5 +594,6 @@ def fragility(
         check_runs=sum(r.checks for r in done),
         checked=[r.index for r in done if r.points],
         check_values=[values[k] for k in check_at],
+        direct=direct,
         non_monotone=[x for r in done for x in _non_monotone(chosen, values, r)],
     )

@@ -301,25 +301,37 @@ def fragility_text(r: FragilityResult) -> str:
             f"{at_lo:,}, not by {r.hi:g} in {never:,}; reaches {reach}"
         )
     per = r.runs / r.n
+    step_unit = f" {label.unit}" if label.unit else ""
+    if r.step == 1 and label.unit == "days":
+        step_unit = " day"
     lines.append("")
     lines.append(
         f"  runs: {r.runs:,} by bisection ({per:.1f} per replication over {len(r.values):,} "
-        f"values, step {r.step:g}{' ' + label.unit if label.unit else ''}) + {r.check_runs:,} "
+        f"values, step {r.step:g}{step_unit}) + {r.check_runs:,} "
         f"monotonicity checks; a grid over every value would take {r.grid_runs:,} "
         f"({len(r.values):,} per replication)"
     )
-    if r.non_monotone:
-        seeds = sorted({x.seed for x in r.non_monotone})
-        shown = ", ".join(map(str, seeds[:8])) + (" ..." if len(seeds) > 8 else "")
-        lines.append(
-            f"  NOT MONOTONE on {len(seeds)} of {len(r.checked)} checked replications "
-            f"(seeds {shown}): the curve there is approximate (see the warnings)"
-        )
-    elif not r.checked:
+    values = ", ".join(f"{v:g}" for v in r.check_values)
+    if not r.checked:
         lines.append("  monotonicity not checked (--check 0)")
-    else:
-        values = ", ".join(f"{v:g}" for v in r.check_values)
+    elif not r.non_monotone:
         lines.append(
-            f"  monotone on all {len(r.checked)} checked replications (each also run at {values})"
+            f"  monotone on all {len(r.checked):,} replications checked (each also run at "
+            f"{values}): there the curve is the runs' own share exactly"
+        )
+    for c in r.criteria:
+        bad = sorted({x.seed for x in r.non_monotone if x.criterion == c})
+        if not bad:
+            continue
+        shown = ", ".join(map(str, bad[:6])) + (" ..." if len(bad) > 6 else "")
+        gap, at = r.largest_gap(c)
+        off = (
+            f"; the curve is {100 * gap:.1f} points off the runs at {at:g}"
+            if at is not None
+            else ""
+        )
+        lines.append(
+            f"  NOT MONOTONE: {CRITERION_LABEL[c]} on {len(bad):,} of {len(r.checked):,} "
+            f"replications checked (at {values}; seeds {shown}){off}"
         )
     return "\n".join(lines)

@@ -52,14 +52,23 @@ def fragility_chart(r: FragilityResult, ax: Axes | None = None) -> Figure:
             note = f"every run, from {r.lo:g}{unit}"
         elif all(k is None for k in ks):
             note = f"no run up to {r.hi:g}{unit}"
+        elif p[0] >= 0.5:
+            note = f"{p[0]:.1%} already at {r.lo:g}{unit}"
         elif half is not None:
             note = f"50% from {half:g}{unit}"
         else:
-            note = f"below 50% up to {r.hi:g}{unit}"
+            note = f"{p[-1]:.1%} at {r.hi:g}{unit}"
         ax.step(x, p, where="post", color=color, lw=2, gid=f"curve:{c}",
                 label=f"{LEGEND[c]}\n({note})")  # fmt: skip
         if half is not None and p[0] < 0.5:  # where a breach becomes as likely as not
             ax.plot([half], [0.5], "o", color=color, ms=6, mec="white", zorder=5)
+        if len(r.checked) == r.n and r.direct.get(c):  # every replication run there too
+            shares = [hit / r.n for _, hit in r.direct[c]]
+            ax.plot(r.check_values, shares, "D", ms=5, mfc="white", mec=color, mew=1.5,
+                    zorder=6, gid=f"runs:{c}")  # fmt: skip
+    if len(r.checked) == r.n and r.direct:
+        ax.plot([], [], "D", ms=5, mfc="white", mec="#555555", mew=1.5,
+                label="share of runs at that value\n(the monotonicity check)")  # fmt: skip
     ax.fill_between([], [], [], color="#888888", alpha=0.3, lw=0, label="95% Wilson interval")
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(-0.02, 1.02)
@@ -80,12 +89,16 @@ def fragility_chart(r: FragilityResult, ax: Axes | None = None) -> Figure:
             f"every value); {r.runs / r.n:.1f} runs per replication by bisection; iss-sim "
             f"{__version__}"
         ]
-        if r.non_monotone:
-            seeds = sorted({m.seed for m in r.non_monotone})
-            lines.append(
-                f"not monotone on {len(seeds)} of {len(r.checked)} checked replications: the "
-                "curve is approximate there (seeds in fragility.json)"
-            )
+        for c in r.criteria:
+            bad = {m.seed for m in r.non_monotone if m.criterion == c}
+            if bad:
+                gap, at = r.largest_gap(c)
+                off = "" if at is None else f", {100 * gap:.1f} points off the runs at {at:g}{unit}"
+                lines.append(
+                    f"{LEGEND[c]}: not monotone on {len(bad):,} of {len(r.checked):,} "
+                    f"replications checked, so the curve is approximate there{off} (seeds in "
+                    "fragility.json)"
+                )
         fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, color="#555555", va="bottom")
         engine = fig.get_layout_engine()
         if isinstance(engine, ConstrainedLayoutEngine):
