@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import Cli, WriteScenario, base_dict, cargo_flight, day
 
+from sim.experiments.fragility import FragilityResult
+
 TURNAROUND = "pads.pad.turnaround_days"
 
 
@@ -147,3 +149,21 @@ def test_not_monotone_warns_on_stderr_and_in_the_text(
     assert all(str(s) in text for s in seeds) and len(seeds) == 2
     code, _, err = cli(*argv, "-q", "--force")
     assert code == 0 and err == ""
+
+
+def test_ctrl_c_while_writing_exits_130_and_keeps_the_old_folder(
+    tmp_path: Path, write_scenario: WriteScenario, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, out = world(write_scenario), tmp_path / "f"
+    assert cli("fragility", path, *ARGS, "--check", 0, "-o", out)[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(self: FragilityResult, d: Path) -> None:
+        (d / "fragility.json").write_text("half")
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
+
+    monkeypatch.setattr(FragilityResult, "write_files", broken)
+    code, _, err = cli("fragility", path, *ARGS, "--lo", 40, "-o", out)
+    assert code == 130 and "interrupted" in err and len(err.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
