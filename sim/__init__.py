@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from sim.comparison import CompareReport, compare
     from sim.experiments import (
         CriticalResult,
+        FragilityResult,
         MonteCarloResult,
         SweepResult,
         critical,
+        fragility,
         montecarlo,
         sweep,
     )
@@ -37,9 +39,11 @@ _HOME = {
     "CompareReport": "sim.comparison",
     "compare": "sim.comparison",
     "CriticalResult": "sim.experiments",
+    "FragilityResult": "sim.experiments",
     "MonteCarloResult": "sim.experiments",
     "SweepResult": "sim.experiments",
     "critical": "sim.experiments",
+    "fragility": "sim.experiments",
     "montecarlo": "sim.experiments",
     "sweep": "sim.experiments",
     "Result": "sim.results",
@@ -72,6 +76,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CompareReport",
     "CriticalResult",
+    "FragilityResult",
     "MonteCarloResult",
     "Problem",
     "Result",
@@ -81,6 +86,7 @@ __all__ = [
     "__version__",
     "compare",
     "critical",
+    "fragility",
     "load_scenario",
     "montecarlo",
     "parse_scenario",

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "sim.commands.sweep",
     "critical": "sim.commands.critical",
     "montecarlo": "sim.commands.montecarlo",
+    "fragility": "sim.commands.fragility",
     "compare": "sim.commands.compare",
     "check": "sim.commands.check",
 }

@@ -1,7 +1,9 @@
 """Experiments: many runs of a scenario, and what they say together.
 
 Owns sweeps over a grid of parameter values (:mod:`~sim.experiments.sweep`), the critical
-value of a parameter by bisection (:mod:`~sim.experiments.critical`), Monte Carlo ensembles
+value of a parameter by bisection (:mod:`~sim.experiments.critical`), fragility curves
+(P(breach) per parameter value from one ensemble, :mod:`~sim.experiments.fragility`),
+Monte Carlo ensembles
 (:mod:`~sim.experiments.montecarlo`, worker side :mod:`~sim.experiments.replications`),
 their statistics (:mod:`~sim.experiments.stats`), paired comparisons on common random
 numbers (:mod:`~sim.experiments.paired`), precision on demand
@@ -12,6 +14,7 @@ write data files, and their charts are drawn by :mod:`sim.plots`.
 """
 
 from sim.experiments.critical import Breach, Criterion, CriticalResult, breaches, critical
+from sim.experiments.fragility import FragilityResult, fragility
 from sim.experiments.montecarlo import MonteCarloResult, extend, montecarlo, replication_seed
 from sim.experiments.paired import PairedResult, paired
 from sim.experiments.precision import ci_width, until_ci
@@ -21,6 +24,7 @@ __all__ = [
     "Breach",
     "Criterion",
     "CriticalResult",
+    "FragilityResult",
     "MonteCarloResult",
     "PairedResult",
     "SweepResult",
@@ -29,6 +33,7 @@ __all__ = [
     "ci_width",
     "critical",
     "extend",
+    "fragility",
     "montecarlo",
     "paired",
     "replication_seed",

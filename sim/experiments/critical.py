@@ -30,6 +30,7 @@ __all__ = [
     "Criterion",
     "CriticalResult",
     "breaches",
+    "check_numeric",
     "critical",
     "monotone_warnings",
 ]
@@ -169,9 +170,9 @@ class CriticalResult:
         }
 
 
-def _check_numeric(sc: Scenario, param: str) -> None:
+def check_numeric(sc: Scenario, param: str, command: str = "critical") -> None:
     """ValueError unless ``param`` names a number (or a distribution, or an unset number)
-    of ``sc``: bisection needs a numeric parameter."""
+    of ``sc``: bisection needs a numeric parameter (``command`` names who needs it)."""
     found, value = value_at(sc.model_dump(), param)
     if not found:
         return  # a key not written: the first evaluation reports the path if it is wrong
@@ -186,7 +187,7 @@ def _check_numeric(sc: Scenario, param: str) -> None:
             value, date
         )
         raise ValueError(
-            f"critical needs a numeric parameter (days, kg, a count); {param} is {kind}{hint}"
+            f"{command} needs a numeric parameter (days, kg, a count); {param} is {kind}{hint}"
         )
 
 
@@ -217,7 +218,7 @@ def critical(
     source = read_source(scenario)
     sets = tuple(overrides)
     base = source.build(sets)
-    _check_numeric(base, param)
+    check_numeric(base, param)
     run_seed = base.seed if seed is None else seed
     memo: dict[int, list[Breach]] = {}
 

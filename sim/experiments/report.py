@@ -1,6 +1,6 @@
 """Experiments as text for the terminal: one ensemble's probabilities and margins, the
-paired differences B - A, the outcome of ``--until-ci``, a sweep's table and a critical
-value's result."""
+paired differences B - A, the outcome of ``--until-ci``, a sweep's table, a critical
+value's result and a fragility curve's table."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.critical import CRITERION_TEXT, CriticalResult
+from sim.experiments.fragility import CRITERION_LABEL, FragilityResult, param_label
+from sim.experiments.fragility import CRITERION_TEXT as BREACH_TEXT
 from sim.experiments.montecarlo import MonteCarloResult
 from sim.experiments.paired import PairedResult
 from sim.experiments.sweep import SweepResult
@@ -20,6 +22,7 @@ from sim.scenario.specs import value_text
 __all__ = [
     "critical_text",
     "default_metrics",
+    "fragility_text",
     "paired_table",
     "precision_line",
     "single_table",
@@ -250,4 +253,85 @@ def critical_text(r: CriticalResult) -> str:
         lines.append(f"  why, at {r.first_failing}: {r.binds}")
     spots = ", ".join(f"{v}{'' if ok else ' x'}" for v, ok in r.spot_checks)
     lines.append(f"  {r.evaluations} runs; spot checks (x = fails): {spots}")
+    return "\n".join(lines)
+
+
+def _table_values(values: list[Any], most: int = 9) -> list[int]:
+    """Grid indexes of about ``most`` round values from lo to hi (ends included)."""
+    lo, hi = float(values[0]), float(values[-1])
+    raw = (hi - lo) / max(1, most - 1)
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    picks = [lo, *np.arange(math.floor(lo / step) * step + step, hi - step / 4, step), hi]
+    grid = np.asarray(values, dtype=float)
+    return sorted({int(np.searchsorted(grid, x - 1e-9)) for x in picks})
+
+
+def fragility_text(r: FragilityResult) -> str:
+    """The curves at round values of the range, what each criterion means, the runs it
+    took against a grid, and the monotonicity check."""
+    label = param_label(r.param)
+    lines = [
+        f"{r.scenario.name}: P(breach | {r.param} = d) for d in [{r.lo:g}, {r.hi:g}] "
+        f"(step {r.step:g}), {r.n:,} replications (ensemble seed {r.seed})",
+        "",
+    ]
+    curves = {c: r.curve(c) for c in r.criteria}
+
+    def cell(c: str, k: int) -> str:
+        p, low, high = (float(a[k]) for a in curves[c])
+        return f"{100 * p:5.1f}% ({100 * low:.1f}-{100 * high:.1f})"
+
+    heads = [label.axis, *(f"P({CRITERION_LABEL[c]})" for c in r.criteria)]
+    rows = [
+        [f"{r.values[k]:g}", *(cell(c, k) for c in r.criteria)] for k in _table_values(r.values)
+    ]
+    lines += table_lines(heads, rows)
+    lines.append("  (in brackets: 95% Wilson intervals)")
+    lines.append("")
+    for c in r.criteria:
+        ks = r.critical[c]
+        at_lo, never = sum(k == 0 for k in ks), sum(k is None for k in ks)
+        reach = ", ".join(
+            f"{q}% at {'-' if v is None else f'{v:g}'}"
+            for q, v in ((q, r.quantile(c, q / 100)) for q in (10, 50, 90))
+        )
+        lines.append(
+            f"  {CRITERION_LABEL[c]} ({BREACH_TEXT[c]}): breached already at {r.lo:g} in "
+            f"{at_lo:,}, not by {r.hi:g} in {never:,}; reaches {reach}"
+        )
+    per = r.runs / r.n
+    step_unit = f" {label.unit}" if label.unit else ""
+    if r.step == 1 and label.unit == "days":
+        step_unit = " day"
+    lines.append("")
+    lines.append(
+        f"  runs: {r.runs:,} by bisection ({per:.1f} per replication over {len(r.values):,} "
+        f"values, step {r.step:g}{step_unit}) + {r.check_runs:,} "
+        f"monotonicity checks; a grid over every value would take {r.grid_runs:,} "
+        f"({len(r.values):,} per replication)"
+    )
+    values = ", ".join(f"{v:g}" for v in r.check_values)
+    if not r.checked:
+        lines.append("  monotonicity not checked (--check 0)")
+    elif not r.non_monotone:
+        lines.append(
+            f"  monotone on all {len(r.checked):,} replications checked (each also run at "
+            f"{values}): there the curve is the runs' own share exactly"
+        )
+    for c in r.criteria:
+        bad = sorted({x.seed for x in r.non_monotone if x.criterion == c})
+        if not bad:
+            continue
+        shown = ", ".join(map(str, bad[:6])) + (" ..." if len(bad) > 6 else "")
+        gap, at = r.largest_gap(c)
+        off = (
+            f"; the curve is {100 * gap:.1f} points off the runs at {at:g}"
+            if at is not None
+            else ""
+        )
+        lines.append(
+            f"  NOT MONOTONE: {CRITERION_LABEL[c]} on {len(bad):,} of {len(r.checked):,} "
+            f"replications checked (at {values}; seeds {shown}){off}"
+        )
     return "\n".join(lines)

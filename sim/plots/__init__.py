@@ -3,10 +3,10 @@
 Owns the shared style (:mod:`~sim.plots.style`) and one module per chart family: a run's
 days of supply and overlays of several runs (:mod:`~sim.plots.margin`), crew on board
 (:mod:`~sim.plots.crew`), the pad and port timeline (:mod:`~sim.plots.timeline`), sweeps
-(:mod:`~sim.plots.sweep`) and Monte Carlo fans (:mod:`~sim.plots.fan`). Every chart takes an
-optional ``ax`` and returns the figure. Plots read results (:mod:`sim.results`,
-:mod:`sim.experiments`); nothing but the CLI imports them, so matplotlib is loaded only to
-draw.
+(:mod:`~sim.plots.sweep`), Monte Carlo fans (:mod:`~sim.plots.fan`) and fragility curves
+(:mod:`~sim.plots.fragility`). Every chart takes an optional ``ax`` and returns the
+figure. Plots read results (:mod:`sim.results`, :mod:`sim.experiments`); nothing but the
+CLI imports them, so matplotlib is loaded only to draw.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from sim.plots.altitude import altitude_chart, has_altitude
 from sim.plots.crew import crew_chart
 from sim.plots.fan import fan_chart
+from sim.plots.fragility import fragility_chart
 from sim.plots.margin import margin_chart, overlay_chart
 from sim.plots.style import AnyRun, save
 from sim.plots.sweep import sweep_chart
@@ -27,6 +28,7 @@ __all__ = [
     "altitude_chart",
     "crew_chart",
     "fan_chart",
+    "fragility_chart",
     "margin_chart",
     "overlay_chart",
     "save",

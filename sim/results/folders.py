@@ -102,6 +102,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "sweep.json": ("scenario", "runs"),
     "montecarlo.json": ("scenario", "replications"),
     "paired.json": ("scenarios", "comparisons"),
+    "fragility.json": ("scenario", "curves"),
 }
 """Marker file of each kind of result folder, and keys its JSON object always has."""
 
