@@ -5,6 +5,7 @@ value's result and a fragility curve's table."""
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,10 @@ from sim.experiments.fragility import CRITERION_LABEL, FragilityResult, param_la
 from sim.experiments.fragility import CRITERION_TEXT as BREACH_TEXT
 from sim.experiments.montecarlo import MonteCarloResult
 from sim.experiments.paired import PairedResult
+from sim.experiments.rank import RankResult
 from sim.experiments.sweep import SweepResult
 from sim.results import metrics as mk
+from sim.results.changes import base_line
 from sim.results.report import table_lines
 from sim.scenario.specs import value_text
 
@@ -25,6 +28,7 @@ __all__ = [
     "fragility_text",
     "paired_table",
     "precision_line",
+    "rank_text",
     "single_table",
     "sweep_table",
 ]
@@ -334,4 +338,75 @@ def fragility_text(r: FragilityResult) -> str:
             f"  NOT MONOTONE: {CRITERION_LABEL[c]} on {len(bad):,} of {len(r.checked):,} "
             f"replications checked (at {values}; seeds {shown}){off}"
         )
+    return "\n".join(lines)
+
+
+# -- which flight matters ---------------------------------------------------------------
+def _variant_label(variant: str, kind: str) -> str:
+    if variant == "lost":
+        return "lost"
+    days = variant.removeprefix("slip+")
+    return f"repair +{days} d" if kind == "outage" else f"slip +{days} d"
+
+
+def rank_text(result: RankResult, top: int = 10, sentences: int = 5) -> str:
+    """The ``top`` subjects, most severe first, one line per variant (forced returns,
+    uncrewed segment-days, unseated person-days if any, the breach that moved, the lowest
+    supply's change), then a briefing sentence for each of the first ``sentences``."""
+    slips = " and ".join(f"{d:g}" for d in result.slips)
+    head = (
+        f"Which flight matters: {result.scenario} (seed {result.seed}), every flight lost or "
+        f"slipped {slips} days and every pad repair {slips} days longer, against the base "
+        f"run on the same random numbers ({result.runs} runs)"
+    )
+    lines = textwrap.wrap(head, 98, subsequent_indent="  ")
+    base = f"base run: {base_line(result.stocks, result.base, result.horizon)}"
+    lines += [*textwrap.wrap(base, 98, initial_indent="  ", subsequent_indent="    "), ""]
+    shown = result.subjects[: max(0, top)]
+    changes = [r.change for s in shown for r in result.rows[s] if r.change is not None]
+    unseated = any(abs(c.unseated_person_days) > 1e-6 for c in changes)
+    heads = ["rank", "flight", "planned", "change", "forced", "uncrewed d"]
+    heads += ["unseated p-d"] * unseated + ["breach moved", "lowest supply"]
+    rows: list[list[str]] = []
+    for i, s in enumerate(shown, start=1):
+        for j, r in enumerate(result.rows[s]):
+            lead = [str(i), s.label, s.date] if j == 0 else ["", "", ""]
+            label = _variant_label(r.variant, s.kind)
+            c = r.change
+            if c is None:
+                rows.append([*lead, label, "-", "-", *(["-"] * unseated), "not run", "-"])
+                continue
+            cells = [f"{c.forced_returns:+.0f}" if c.forced_returns else "0"]
+            cells.append(f"{c.uncrewed_days:+.1f}" if abs(c.uncrewed_days) > 1e-6 else "0")
+            if unseated:
+                p = c.unseated_person_days
+                cells.append(f"{p:+.0f}" if abs(p) > 1e-6 else "0")
+            rows.append([*lead, label, *cells, c.breach_cell(), c.supply_cell()])
+    numeric = set(range(4, len(heads) - 2))
+    widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(heads)]
+    for cells in [heads, *rows]:
+        padded = [c.rjust(w) if k in numeric else c.ljust(w)
+                  for k, (c, w) in enumerate(zip(cells, widths, strict=True))]  # fmt: skip
+        lines.append(("  " + "  ".join(padded)).rstrip())
+    lines.append("")
+    key = (
+        "forced: crew vehicles sent home at their docked-life limit; uncrewed d: RS + USOS "
+        "days with nobody aboard; breach moved: the station's first reserve breach (else the "
+        "one stock's that moved most); lowest supply: the worst segment's minimum days of "
+        "supply (the change, days)"
+    )
+    lines += textwrap.wrap(key, 96, initial_indent="  ", subsequent_indent="  ")
+    said = [("for the crew", result.crew_first(), result.worst)]
+    said.append(("for the supplies", result.supplies_first(), result.worst_for_supplies))
+    for what, subjects, pick in said:
+        chosen = [w for w in map(pick, subjects[: max(0, sentences)]) if w and w.change]
+        if chosen:
+            lines += ["", f"  What matters most {what}:"]
+        for i, w in enumerate(chosen, start=1):
+            assert w.change is not None
+            text = f"{i}. {w.change.sentence(w.action())}."
+            lines += textwrap.wrap(text, 96, initial_indent="    ", subsequent_indent="       ")
+    not_run = [(s, r) for s in result.subjects for r in result.rows[s] if r.change is None]
+    for s, r in not_run:
+        lines.append(f"  not run: {s.label} {_variant_label(r.variant, s.kind)}: {r.problem}")
     return "\n".join(lines)

@@ -103,6 +103,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "montecarlo.json": ("scenario", "replications"),
     "paired.json": ("scenarios", "comparisons"),
     "fragility.json": ("scenario", "curves"),
+    "rank.json": ("scenario", "ranking"),
 }
 """Marker file of each kind of result folder, and keys its JSON object always has."""
 
