@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "plot": "sim.commands.plot",
     "sweep": "sim.commands.sweep",
     "critical": "sim.commands.critical",
+    "rank": "sim.commands.rank",
     "montecarlo": "sim.commands.montecarlo",
     "fragility": "sim.commands.fragility",
     "compare": "sim.commands.compare",

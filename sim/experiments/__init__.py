@@ -6,7 +6,8 @@ value of a parameter by bisection (:mod:`~sim.experiments.critical`), fragility 
 Monte Carlo ensembles
 (:mod:`~sim.experiments.montecarlo`, worker side :mod:`~sim.experiments.replications`),
 their statistics (:mod:`~sim.experiments.stats`), paired comparisons on common random
-numbers (:mod:`~sim.experiments.paired`), precision on demand
+numbers (:mod:`~sim.experiments.paired`), which flight matters
+(:mod:`~sim.experiments.rank`), precision on demand
 (:mod:`~sim.experiments.precision`), the executors every batch runs on
 (:mod:`~sim.experiments.executors`) and their text reports (:mod:`~sim.experiments.report`).
 It may import :mod:`sim.scenario`, :mod:`sim.engine` and :mod:`sim.results`; result objects
@@ -18,6 +19,7 @@ from sim.experiments.fragility import FragilityResult, fragility
 from sim.experiments.montecarlo import MonteCarloResult, extend, montecarlo, replication_seed
 from sim.experiments.paired import PairedResult, paired
 from sim.experiments.precision import ci_width, until_ci
+from sim.experiments.rank import RankResult, rank
 from sim.experiments.sweep import SweepResult, SweepRun, sweep
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "FragilityResult",
     "MonteCarloResult",
     "PairedResult",
+    "RankResult",
     "SweepResult",
     "SweepRun",
     "breaches",
@@ -36,6 +39,7 @@ __all__ = [
     "fragility",
     "montecarlo",
     "paired",
+    "rank",
     "replication_seed",
     "sweep",
     "until_ci",
