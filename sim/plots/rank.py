@@ -4,6 +4,7 @@ slipping it does to the first reserve breach and to the lowest days of supply.""
 from __future__ import annotations
 
 import math
+import textwrap
 
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -21,7 +22,7 @@ _CREW = "#A0322B"
 
 
 def _variant_label(variant: str) -> str:
-    return "lost" if variant == "lost" else f"{variant.removeprefix('slip+')} days later"
+    return "lost" if variant == "lost" else f"+{variant.removeprefix('slip+')} d"
 
 
 def _legend_label(variant: str) -> str:
@@ -76,8 +77,10 @@ def _crew_note(rows: list[RankRow]) -> str:
             if len(parts) == len(rows)
             else ", ".join(_variant_label(v) for v, _ in parts)
         )
-        return f"crew: {parts[0][1]} ({when})"
-    return "crew: " + "; ".join(f"{_variant_label(v)}: {w}" for v, w in parts)
+        text = f"crew: {parts[0][1]} ({when})"
+    else:
+        text = "crew: " + "; ".join(f"{_variant_label(v)}: {w}" for v, w in parts)
+    return "\n".join(textwrap.wrap(text, 44, subsequent_indent="  "))
 
 
 def rank_chart(result: RankResult, top: int = 15) -> Figure:
@@ -93,7 +96,7 @@ def rank_chart(result: RankResult, top: int = 15) -> Figure:
     import matplotlib.pyplot as plt  # after sim.plots.style chose the backend
 
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(12.5, 1.8 + 0.52 * n + 0.4 * len(variants)), sharey=True,
+        1, 2, figsize=(13.0, 1.8 + 0.55 * n + 0.4 * len(variants)), sharey=True,
         layout="constrained",
     )  # fmt: skip
     fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))  # type: ignore[call-arg,union-attr]
@@ -125,7 +128,7 @@ def rank_chart(result: RankResult, top: int = 15) -> Figure:
     for s in shown:
         note = _crew_note(result.rows[s])
         if s.kind == "outage":
-            note = "\n".join(x for x in ("slipped: the repair that much longer", note) if x)
+            note = "\n".join(x for x in ("slipped: the repair as much longer", note) if x)
         date = f"{s.date}" if s.kind == "flight" else f"from {s.date}"
         labels.append(f"{s.label} ({date})" + (f"\n{note}" if note else ""))
     left.set_yticks(range(len(shown)), labels, fontsize=8.5)
@@ -136,11 +139,13 @@ def rank_chart(result: RankResult, top: int = 15) -> Figure:
     left.set_ylim(len(shown) - 0.5, -0.5)  # the most severe at the top
     left.set_xlabel(
         "first reserve breach: change, days (left: earlier)\n"
-        "the station's first, or else the stock's that moved most"
+        "(the station's first, else the stock's that moved most)",
+        fontsize=9,
     )
     right.set_xlabel(
         "lowest days of supply: change, days (left: less)\n"
-        "of the worst segment, for the consumable that ends lowest"
+        "(worst segment, of the consumable that ends lowest)",
+        fontsize=9,
     )
     left.set_title("When the first reserve breach comes", loc="left", fontsize=10.5)
     right.set_title("How low the supply gets", loc="left", fontsize=10.5)

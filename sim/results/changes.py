@@ -504,7 +504,7 @@ def base_line(kept: Sequence[Stock], metrics: Mapping[str, Metric], horizon: str
     lowest = f"lowest supply {min(lows)[1]} {min(lows)[0]:.1f} days" if lows else ""
     forced = _number(metrics.get("crew.forced_returns")) or 0.0
     uncrewed = sum(_number(metrics.get(mk.uncrewed_key(s))) or 0.0 for s in ("RS", "USOS"))
-    parts = [first, lowest, f"{forced:.0f} forced returns",
+    parts = [first, lowest, f"{forced:.0f} forced return{'s' * (forced != 1)}",
              f"{uncrewed:.0f} segment-days uncrewed"]  # fmt: skip
     return "; ".join(p for p in parts if p)
 
