@@ -223,6 +223,7 @@ def _crew_harm(row: RankRow) -> bool:
 
 SEVERITY = (
     "forced_returns",
+    "first_forced_return_days_earlier",
     "uncrewed_segment_days",
     "unseated_person_days",
     "first_out_days_earlier",
@@ -231,7 +232,7 @@ SEVERITY = (
     "supply_days_lost",
 )
 """Names of the parts of :meth:`~sim.results.changes.Change.severity`, compared in order."""
-_SUPPLY = 3
+_SUPPLY = 4
 """Where the supplies' part of the severity starts (the crew's comes before)."""
 
 

@@ -365,7 +365,7 @@ def rank_text(result: RankResult, top: int = 10, sentences: int = 5) -> str:
     shown = result.subjects[: max(0, top)]
     changes = [r.change for s in shown for r in result.rows[s] if r.change is not None]
     unseated = any(abs(c.unseated_person_days) > 1e-6 for c in changes)
-    heads = ["rank", "flight", "planned", "change", "forced", "uncrewed d"]
+    heads = ["rank", "flight or repair", "planned", "change", "forced", "uncrewed d"]
     heads += ["unseated p-d"] * unseated + ["breach moved", "lowest supply"]
     rows: list[list[str]] = []
     for i, s in enumerate(shown, start=1):

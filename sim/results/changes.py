@@ -285,15 +285,26 @@ class Change:
                 return other
         return stock
 
+    def first_forced_earlier(self) -> float:
+        """Days the first forced return came earlier (negative: later); a run without one
+        counts as having it at the horizon."""
+        end = _days(self.horizon)
+        assert end is not None
+        b = min((d for _, w in self.base_forced_home if (d := _days(w)) is not None), default=end)
+        v = min((d for _, w in self.forced_home if (d := _days(w)) is not None), default=end)
+        return b - v
+
     def severity(self) -> tuple[float, ...]:
-        """How bad the change is, compared as a tuple (larger is worse): forced returns,
-        uncrewed segment-days, unseated person-days (the crew's safety first), the days the
-        first stock to run out ran out earlier (the worst breach), then the days the
-        station's first reserve breach came earlier, the days the most-moved stock's breach
-        came earlier, then the days of supply lost (:meth:`supply_move`)."""
+        """How bad the change is, compared as a tuple (larger is worse): forced returns and
+        how much earlier the first one came, uncrewed segment-days, unseated person-days
+        (the crew's safety first), the days the first stock to run out ran out earlier (the
+        worst breach), then the days the station's first reserve breach came earlier, the
+        days the most-moved stock's breach came earlier, then the days of supply lost
+        (:meth:`supply_move`)."""
         supply = self.supply_move()
         return (
             _tidy(self.forced_returns),
+            _tidy(self.first_forced_earlier()),
             _tidy(self.uncrewed_days),
             _tidy(self.unseated_person_days),
             _tidy(self.first_out_earlier()),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WriteScenario, base_dict, cargo_flight, day
+from conftest import WriteScenario, base_dict, cargo_flight, crew_flight, day
 
 from sim.experiments.rank import RankResult, Subject, rank
 from sim.experiments.report import rank_text
@@ -232,3 +232,23 @@ def test_rank_json_and_csv_hold_every_variant_and_metric(
     metrics = {r.split(",")[5] for r in rows[1:]}
     assert {FOOD_BREACH, FOOD_MIN, "crew.forced_returns"} <= metrics
     assert len(rows) - 1 == 11 * len(change(ranked, "A", "lost").deltas)
+
+
+def test_a_crew_forced_home_ranks_before_any_supply_margin(
+    write_scenario: WriteScenario,
+) -> None:
+    # the docked Lifeboat's life ends on day 200; its relief is planned for day 100
+    data = analytic()
+    data["vehicles"][0]["docked_life_days"] = 200
+    data["flights"].append(crew_flight("Relief", 100, relieves="Lifeboat"))
+    result = rank(write_scenario(data))
+    assert result.subjects[0].label == "Relief"
+    assert result.crew_first() == [result.subjects[0]]
+    lost = change(result, "Relief", "lost")
+    assert lost.forced_home == (("Lifeboat", day(200).isoformat()),)
+    assert lost.first_forced_earlier() == 260 - 200
+    assert lost.sentence("Losing Relief").startswith(
+        f"Losing Relief forces Lifeboat home on {day(200).isoformat()} at its docked-life "
+        "limit with no relief (none in the base run)"
+    )
+    assert "What matters most for the crew:" in rank_text(result)
