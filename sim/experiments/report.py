@@ -383,25 +383,25 @@ def rank_text(result: RankResult, top: int = 10, sentences: int = 5) -> str:
                 cells.append(f"{p:+.0f}" if abs(p) > 1e-6 else "0")
             rows.append([*lead, label, *cells, c.breach_cell(), c.supply_cell()])
     numeric = set(range(4, len(heads) - 2))
-    widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(heads)]
-    for cells in [heads, *rows]:
+    widths = [max([len(h), *(len(r[k]) for r in rows)]) for k, h in enumerate(heads)]
+    for cells in [heads, *rows] if rows else []:
         padded = [c.rjust(w) if k in numeric else c.ljust(w)
                   for k, (c, w) in enumerate(zip(cells, widths, strict=True))]  # fmt: skip
         lines.append(("  " + "  ".join(padded)).rstrip())
-    lines.append("")
     key = (
         "forced: crew vehicles sent home at their docked-life limit; uncrewed d: RS + USOS "
         "days with nobody aboard; breach moved: the station's first reserve breach (else the "
         "one stock's that moved most); lowest supply: the worst segment's minimum days of "
         "supply (the change, days)"
     )
-    lines += textwrap.wrap(key, 96, initial_indent="  ", subsequent_indent="  ")
+    if rows:
+        lines += ["", *textwrap.wrap(key, 96, initial_indent="  ", subsequent_indent="  ")]
     said = [("for the crew", result.crew_first(), result.worst)]
     said.append(("for the supplies", result.supplies_first(), result.worst_for_supplies))
     for what, subjects, pick in said:
         chosen = [w for w in map(pick, subjects[: max(0, sentences)]) if w and w.change]
         if chosen:
-            lines += ["", f"  What matters most {what}:"]
+            lines += [""] * (lines[-1] != "") + [f"  What matters most {what}:"]
         for i, w in enumerate(chosen, start=1):
             assert w.change is not None
             text = f"{i}. {w.change.sentence(w.action())}."

@@ -59,6 +59,8 @@ def test_json_goes_to_stdout_and_the_top_limits_the_table(
     assert data["ranking"][0]["variants"]["lost"]["sentence"].startswith("Losing A ")
     code, text, _ = cli("rank", path, "-o", tmp_path / "j", "--top", "1", "-q")
     assert code == 0 and "  1     A " in text and "  2     B " not in text
+    code, text, _ = cli("rank", path, "-o", tmp_path / "j", "--top", "0", "-q")
+    assert code == 0 and "  1     A " not in text and "1. Losing A " in text  # sentences stay
 
 
 def test_the_default_folder_is_results_name_rank(
