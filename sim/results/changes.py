@@ -154,9 +154,11 @@ class Change:
     base_forced_home: Sequence[tuple[str, str]] = ()
     """The same in the base run."""
     deltas: list[Delta] = field(init=False)
+    _index: dict[str, Delta] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.deltas = [self._delta(k, unit) for k, unit in self.keys]
+        self._index = {d.metric: d for d in self.deltas}
 
     def _delta(self, key: str, unit: str) -> Delta:
         b, v = self.base.get(key), self.value.get(key)
@@ -173,7 +175,7 @@ class Change:
 
     def get(self, key: str) -> Delta | None:
         """The delta of metric ``key`` (None: not compared)."""
-        return next((d for d in self.deltas if d.metric == key), None)
+        return self._index.get(key)
 
     def _up(self, key: str) -> float:
         d = self.get(key)
