@@ -269,7 +269,8 @@ def _check_station(sc: Scenario) -> Iterator[Found]:
     alt = sc.station.altitude
     reboost_fuel = None if alt is None else alt.propellant
     for i, c in enumerate(sc.station.consumables):
-        if c.per_crew_day == 0 and c.fixed_per_day == 0 and c.id != reboost_fuel:
+        rates = [*c.crew_rates().values(), c.station_fixed_per_day()]
+        if not any(rates) and c.id != reboost_fuel:  # (per segment too: all of them 0)
             yield ("station", "consumables", i), "per_crew_day and fixed_per_day are both 0"
     taken: dict[str, str] = {}
     for i, d in enumerate(sc.station.docked):

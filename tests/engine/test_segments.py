@@ -439,3 +439,14 @@ def test_bad_segment_inputs_are_located_errors(edit: Any, where: str, says: str)
     text = str(err.value)
     assert where in text
     assert says in text
+
+
+def test_a_split_stock_that_nobody_uses_is_an_error_as_a_pool_is() -> None:
+    data = two_segments()
+    food = data["station"]["consumables"][0]
+    food["per_crew_day"] = 0
+    with pytest.raises(ScenarioError) as err:
+        build(data)
+    assert "per_crew_day and fixed_per_day are both 0" in str(err.value)
+    food["segments"]["USOS"]["fixed_per_day"] = 0.1  # some use somewhere: fine
+    build(data)
