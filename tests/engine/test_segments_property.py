@@ -101,6 +101,9 @@ def _split_consumable(draw: st.DrawFn, cid: str) -> dict[str, Any]:
         if draw(st.booleans()):
             stock["fixed_per_day"] = draw(_num(0, 6))
         segments[seg] = stock
+    used = any(st_.get("per_crew_day", 1) or st_.get("fixed_per_day") for st_ in segments.values())
+    if not used:  # a stock nobody uses is a validation error (as for one pool)
+        segments["RS"]["fixed_per_day"] = 0.5
     return {
         "id": cid,
         "per_crew_day": draw(_num(0.05, 4)),
