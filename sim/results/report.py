@@ -7,8 +7,9 @@ import numpy as np
 from sim.results import metrics as mk
 from sim.results.binding import binding
 from sim.results.result import Result
+from sim.results.rundata import RunData, as_run
 
-__all__ = ["run_summary", "table_lines"]
+__all__ = ["consequence_lines", "run_summary", "summary_notes", "table_lines"]
 
 
 def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str:
@@ -38,7 +39,8 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
             f"{reserve:>7g}  {m[f'{key}.first_below_reserve_date'] or 'never':<19}  "
             f"{m[f'{key}.depleted_date'] or 'never'}"
         )
-    lines += _consequences(result, rows)
+    found = consequence_lines(result)
+    lines += ["", *(f"  {line}" for line in found)] if found else []
     lines += _transfers(result, split)
     lines += _altitude(result)
     lines += _generators(result)
@@ -84,20 +86,24 @@ def run_summary(result: Result, out_dir: str | None = None, top: int = 5) -> str
     return "\n".join(lines)
 
 
-def _consequences(result: Result, rows: list[tuple[str, str, float]]) -> list[str]:
+def consequence_lines(run: Result | RunData) -> list[str]:
     """In words, every stock that ran out with its crew aboard: when, how many people,
-    the use it could not meet, and whether a crew rule acted."""
-    m, s = result.metrics, result.series
-    acted = [e for e in result.events if e.kind in ("decrew", "evacuation")]
+    the use it could not meet, and whether a crew rule acted (one line each, not indented).
+    Needs only what a result folder holds (a :class:`RunData` read back will do)."""
+    r = as_run(run)
+    m, s = r.metrics, r.series
+    acted = [e for e in r.events if e.kind in ("decrew", "evacuation")]
+    keys = []
+    for cid in r.consumables:
+        segments = r.stocks.get(cid, [])
+        keys += [f"{cid}.{seg}" for seg in segments] if len(segments) > 1 else [cid]
     out = []
-    for label, key, _ in rows:
-        if label.endswith("(worst)"):
-            continue
-        when = m[f"{key}.depleted_date"]
+    for key in keys:
+        when = m.get(f"{key}.depleted_date")
         if not when:
             continue
         cid, _, seg = key.partition(".")
-        days = [e.day for e in result.events if e.kind == "depleted" and e.subject == cid
+        days = [e.day for e in r.events if e.kind == "depleted" and e.subject == cid
                 and (not seg or e.segment == seg)]  # fmt: skip
         if not days:
             continue
@@ -108,15 +114,45 @@ def _consequences(result: Result, rows: list[tuple[str, str, float]]) -> list[st
             continue
         who = f"{aboard} {seg} crew" if seg else f"{aboard} crew"
         rules = (
-            "crew rules acted: " + ", ".join(f"{e.kind} {result.date(e.day)}" for e in acted)
+            "crew rules acted: "
+            + ", ".join(f"{e.kind} {mk.iso_date(r.epoch, e.day)}" for e in acted)
             if acted
             else "no crew rule acted (rules.policies)"
         )
         out.append(
-            f"  {(seg + ' ') if seg else ''}{cid.upper()} RAN OUT on {when} with {who} aboard: "
+            f"{(seg + ' ') if seg else ''}{cid.upper()} RAN OUT on {when} with {who} aboard: "
             f"{m[f'{key}.shortfall_kg']:,.0f} kg of use unmet by the horizon; {rules}"
         )
-    return ["", *out] if out else []
+    return out
+
+
+def summary_notes(result: Result, top: int = 5) -> dict[str, list[str]]:
+    """The lines of :func:`run_summary` below its table and besides its crew figures, by
+    topic (``consequences``, ``shared``, ``altitude``, ``generators``, ``binds first``,
+    ``crew decisions``, ``slipped``, ``left out``), without their indentation; a topic
+    with nothing to say is left out."""
+    split = {cid for cid, segs in mk.stock_segments(result.scenario).items() if len(segs) > 1}
+    sc = result.scenario
+    slipped = sorted((f for f in result.flights if f["slip_days"]), key=lambda f: -f["slip_days"])
+    lost = [f["id"] for f in result.flights if f["outcome"] in ("failed", "not_launched")]
+    topics = {
+        "consequences": consequence_lines(result),
+        "shared": _transfers(result, split),
+        "altitude": _altitude(result),
+        "generators": _generators(result),
+        "binds first": _binds(result),
+        "crew decisions": _decisions(result),
+        "slipped": [
+            f"{f['id']} {f['planned_launch']} -> {f['launch']} (+{f['slip_days']:g} days, "
+            f"{f['outcome']})"
+            for f in slipped[:top]
+        ],
+        "left out": [f"planned after the horizon ({sc.horizon}): {', '.join(sc.left_out)}"]
+        if sc.left_out
+        else [],
+        "lost": [f"failed or not launched by the horizon: {', '.join(lost)}"] if lost else [],
+    }
+    return {k: [line.strip() for line in v if line.strip()] for k, v in topics.items() if v}
 
 
 def _transfers(result: Result, split: set[str]) -> list[str]:
