@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "fragility": "sim.commands.fragility",
     "compare": "sim.commands.compare",
     "check": "sim.commands.check",
+    "report": "sim.commands.report",
 }
 """Each subcommand's name and module, in the order ``--help`` lists them (each module's
 ``register`` adds the subparser of that name)."""

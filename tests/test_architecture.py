@@ -1,6 +1,6 @@
 """The package layout holds: data flows one way (scenario -> engine -> results ->
-experiments -> compare / plots -> commands), and no module imports itself back in a cycle
-(imports inside functions and under TYPE_CHECKING count too)."""
+experiments -> compare / plots -> htmlreport -> commands), and no module imports itself
+back in a cycle (imports inside functions and under TYPE_CHECKING count too)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ LAYERS = {
     "experiments": 3,
     "comparison": 4,
     "plots": 4,
-    "commands": 5,
-    "cli": 6,
+    "htmlreport": 5,
+    "commands": 6,
+    "cli": 7,
 }
 """A package may import only packages of a lower layer (and itself)."""
 

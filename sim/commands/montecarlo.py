@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands import ExitCode, UserError, add_set, log, out, progress
+from sim.commands.run import html_report
 from sim.experiments.executors import KINDS, make_executor
 from sim.experiments.montecarlo import MAX_REPLICATIONS, MonteCarloResult, montecarlo
 from sim.experiments.paired import folder_name, grid_scenarios, labelled, paired, write_paired
@@ -97,6 +98,12 @@ def register(sub: Any) -> None:
         "--top", type=int, default=12, metavar="K",
         help="paired: list the K metrics that differ most (default 12)",
     )  # fmt: skip
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help="also write report.html into DIR: one self-contained HTML file with the "
+        "probabilities, quantiles, fan charts and the scenario's sources",
+    )
     add_set(p)
     p.set_defaults(handler=handle)
 
@@ -156,6 +163,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
         def fill(d: Path) -> None:
             results[0].write_files(d, quantiles, extra)
             _fan(results[0], d)
+            if args.html:
+                html_report(d, folder, results)
 
         write_atomically(folder, fill, force=args.force)
         out(single_table(results[0], quantiles))
@@ -163,11 +172,13 @@ def handle(args: argparse.Namespace) -> ExitCode:
     else:
         pairs = [paired(results[0], r) for r in results[1:]]
         summaries = [pair.summary(quantiles) for pair in pairs]
-        write_atomically(
-            folder,
-            lambda d: write_paired(d, labels, results, summaries, quantiles, precision, _fan),
-            force=args.force,
-        )
+
+        def fill_paired(d: Path) -> None:
+            write_paired(d, labels, results, summaries, quantiles, precision, _fan)
+            if args.html:
+                html_report(d, folder, results)
+
+        write_atomically(folder, fill_paired, force=args.force)
         for i, (label, pair) in enumerate(zip(labels[1:], pairs, strict=True)):
             table = paired_table(pair, summaries[i], labels[0], label, quantiles, args.top)
             out(("\n" if i else "") + table)
@@ -176,7 +187,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
         out("")
         out(precision_line(precision, len(results) > 1))
     out("")
-    out(f"  wrote {folder}/ ({files})")
+    out(f"  wrote {folder}/ ({files}{', report.html' if args.html else ''})")
     return ExitCode.OK
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, add_set, log, out
+from sim.commands import ExitCode, UserError, add_set, log, out
 from sim.results.folders import check_target
 from sim.results.report import run_summary
 from sim.results.result import simulate
@@ -37,6 +38,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--format", choices=CHART_FORMATS, help="chart file format (default png; implies --plot)"
     )
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help="also write report.html into the result folder: one self-contained HTML file "
+        "with the tables, every chart and the scenario's sources (see 'iss-sim report')",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -52,16 +59,36 @@ def handle(args: argparse.Namespace) -> ExitCode:
     )  # fmt: skip
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
+    extras: list[Callable[[Path], object]] = []
     if plot:
         from sim.plots import write_run_charts  # matplotlib is imported only when needed
 
-        result.write(folder, extra=lambda d: write_run_charts(result, d, fmt), force=args.force)
-    else:
-        result.write(folder, force=args.force)
+        extras.append(lambda d: write_run_charts(result, d, fmt))
+    if args.html:
+        extras.append(lambda d: html_report(d, folder))
+
+    def extra(d: Path) -> None:
+        for add in extras:
+            add(d)
+
+    result.write(folder, extra=extra if extras else None, force=args.force)
     if args.json:
         out(json.dumps(result.metrics, indent=2))
     else:
         out(run_summary(result, str(folder)))
         if plot:
             out(f"  charts: margin.{fmt}, crew.{fmt}, timeline.{fmt}")
+        if args.html:
+            out("  report: report.html (one file; open it in a browser)")
     return ExitCode.OK
+
+
+def html_report(d: Path, folder: Path, ensembles: Sequence[Any] = ()) -> None:
+    """Write ``report.html`` into the result folder being filled at ``d`` (to become
+    ``folder``); ``ensembles``: Monte Carlo results in memory, for their fans as SVG."""
+    from sim.htmlreport import ReportError, report_into
+
+    try:
+        report_into(d, str(folder), ensembles)
+    except ReportError as exc:
+        raise UserError(f"report.html: {exc}") from None
