@@ -35,7 +35,28 @@ def svg_text(fig: Figure, salt: str) -> str:
     text = _METADATA.sub("", _HEAD.sub("", buf.getvalue(), count=1), count=1)
     if not text.startswith("<svg"):
         raise ValueError("matplotlib wrote no <svg> element")
-    return text
+    seen: dict[str, int] = {}
+    return _TAG.sub(lambda m: _own_ids(m.group(0), salt, seen), text)
+
+
+_TAG = re.compile(r"<[^<>]+>")  # a tag: text and attribute values have < and > escaped
+_ID = re.compile(r'(\sid=")([^"]*")')
+_REF = re.compile(r'((?:xlink:)?href="#|url\(#)')
+
+
+def _own_ids(tag_text: str, salt: str, seen: dict[str, int]) -> str:
+    """The ids a tag defines and the ids it refers to, prefixed with ``salt``: every
+    figure numbers its groups from 1 (``axes_1``), and ids must be unique on a page. An
+    id given twice in one chart (a chart's ``gid`` on each of its panels) gets ``-2``,
+    ``-3``...: the elements that are referred to (clip paths, markers) have unique ids."""
+
+    def own(m: re.Match[str]) -> str:
+        name = m.group(2)[:-1]
+        seen[name] = count = seen.get(name, 0) + 1
+        return f'{m.group(1)}{salt}-{name}{"" if count == 1 else f"-{count}"}"'
+
+    tag_text = _ID.sub(own, tag_text)
+    return _REF.sub(lambda m: f"{m.group(1)}{salt}-", tag_text)
 
 
 def _png_uri(fig: Figure, dpi: int = 110) -> str:
