@@ -895,8 +895,10 @@ def _side_by_side(runs: list[Run]) -> Safe:
 
 
 def _diff_cells(r: Row) -> list[Cell]:
+    digits = 0 if r.key.endswith("_kg") else 1  # kg whole, days and km to a tenth
+
     def show(v: Any) -> str:
-        return _NONE if v is None else f"{v:,.6g}" if isinstance(v, float) else _n(v)
+        return _NONE if v is None else _n(v, digits)
 
     change = ""
     if r.note:
@@ -908,10 +910,10 @@ def _diff_cells(r: Row) -> list[Cell]:
             if new == "null"
             else "now happens"
             if old == "null"
-            else (f"{old} became {new}")
+            else f"{old} became {new}"
         )
     elif r.delta is not None:
-        change = f"{r.delta:+.0f} d" if r.kind == "date" else f"{r.delta:+,.6g}"
+        change = f"{r.delta:+.0f} d" if r.kind == "date" else f"{r.delta:+,.{digits}f}"
         if r.kind == "number" and r.old:
             change += f" ({100 * r.delta / abs(r.old):+.3g}%)"
     elif r.verdict in ("missing", "extra"):

@@ -396,7 +396,11 @@ PROBABILITY_MEANINGS: dict[str, str] = {
     "p_depleted": "the consumable (in some segment) ran out",
     "consumables.p_any_below_reserve": "some consumable fell below its reserve",
     "consumables.p_any_depleted": "some consumable ran out",
-    **{f"crew.p_{u}_uncrewed": f"the {u} was uncrewed for some time" for u in UNCREWED},
+    **{
+        f"crew.p_{u}_uncrewed": f"the {u if u == 'station' else u.upper() + ' segment'} was "
+        "uncrewed for some time"
+        for u in UNCREWED
+    },
     "crew.p_forced_return": "at least one crew vehicle was forced home",
     "launch.p_any_failure": "at least one launch failed",
 }
