@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
 from sim.comparison import CompareError, compare
-from sim.comparison.report import Row
+from sim.comparison.report import Row, severity
 from sim.htmlreport.charts import chart, png_figure
 from sim.htmlreport.folders import Ensemble, Paired, Part, ReportError, Run, load_part
 from sim.htmlreport.page import Cell, Safe, document, join, slug, table, tag
@@ -716,8 +716,7 @@ def _paired_section(p: Paired, anchor: str, salts: _Salts) -> Safe:
         for key, e in probs.items() if isinstance(probs, dict) else ():
             if not isinstance(e, dict):
                 continue
-            ci = e.get("ci95") or [None, None]
-            lo, hi = [*ci, None, None][:2]
+            lo, hi = _interval(e.get("ci95"))
             rows.append(
                 [
                     tag("code", key),
@@ -736,13 +735,12 @@ def _paired_section(p: Paired, anchor: str, salts: _Salts) -> Safe:
         moved = [
             k for k, e in diffs.items() if isinstance(e, dict) and (e.get("mean") or e.get("std"))
         ]
-        ranked = sorted(moved, key=lambda k: (_severity(k), k))
+        ranked = sorted(moved, key=lambda k: (severity(k), k))
         if ranked:
             drows: list[list[Cell]] = []
             for k in ranked:
                 e = diffs[k]
-                ci = e.get("ci95") or [None, None]
-                lo, hi = [*ci, None, None][:2]
+                lo, hi = _interval(e.get("ci95"))
                 drows.append(
                     [
                         tag("code", k),
@@ -776,10 +774,11 @@ def _signed(v: Any, scale: float = 1.0, unit: str = "") -> str:
     return f"{scale * v:+,.2f}{unit}" if isinstance(v, (int, float)) else _NONE
 
 
-def _severity(key: str) -> int:
-    from sim.comparison.report import severity
-
-    return severity(key)
+def _interval(ci: Any) -> tuple[float | None, float | None]:
+    """``[lo, hi]`` of a JSON file as two numbers, or (None, None)."""
+    if isinstance(ci, list) and len(ci) == 2 and all(isinstance(x, (int, float)) for x in ci):
+        return float(ci[0]), float(ci[1])
+    return None, None
 
 
 def _folded(
@@ -922,7 +921,5 @@ def _diff_cells(r: Row) -> list[Cell]:
 
 
 def _diff_class(r: Row) -> str | None:
-    from sim.comparison.report import severity
-
     level = severity(r.key)
     return "bad" if level <= 1 else "warn" if level <= 2 else None

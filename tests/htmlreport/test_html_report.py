@@ -345,3 +345,29 @@ def test_summary_json_names_what_the_report_reads(runs: dict[str, Path]) -> None
     summary = json.loads((runs["minimal"] / "summary.json").read_text())
     assert Path(summary["scenario_file"]).name == "minimal.yaml"
     assert len(summary["scenario_file_sha256"]) == 64 and len(summary["scenario_sha256"]) == 64
+
+
+def test_odd_values_in_a_montecarlo_json_are_shown_not_trusted(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "mc"
+    folder.mkdir()
+    meta = {
+        "scenario": "<b>odd</b>",
+        "replications": 3,
+        "epoch": "2026-01-01",
+        "horizon": "<i>later</i>",
+        "reserve_days": {"food": 45, "<script>": 1},
+        "quantiles": [5, "x", 95],
+        "probabilities": {"food.p_below_reserve": "high", "crew.p_forced_return": 0.5},
+        "probability_ci95": {"food.p_below_reserve": "ab", "crew.p_forced_return": [0.1]},
+        "metrics": {"crew.min_on_board": {"kind": "number", "mean": "<b>", "p5": [1]}},
+        "until_ci": {"metric": "<script>x</script>"},
+        "scenario_file": "/nowhere/<script>.yaml",
+    }
+    (folder / "montecarlo.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "fan.png").write_text("not a png")
+    code, _, err = report(cli, folder, "-o", tmp_path / "r.html")
+    assert code == 0, err
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert not dangers(html) and "<b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;odd&lt;/b&gt;" in html and "is not here" in html
+    assert "no fan.png to show" in html  # a file that is not a PNG is left out
