@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.engine.record import EventLog
 from sim.htmlreport.provenance import Provenance, provenance
+from sim.results.folders import MARKERS
 from sim.results.result import Result
 from sim.results.rundata import RunData, RunDataError, load_run
 from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_bytes, read_file
@@ -82,10 +83,12 @@ def load_part(folder: str | Path, label: str | None = None) -> Part:
         return _ensemble(d, shown)
     if (d / "paired.json").is_file():
         return _paired(d, shown)
-    if (d / "sweep.json").is_file():
+    other = [m for m in MARKERS if (d / m).is_file()]
+    if other:
+        hint = " (compare sweeps with 'iss-sim compare')" if other[0] == "sweep.json" else ""
         raise ReportError(
-            f"{shown}: a sweep folder; a report is made from run, Monte Carlo and paired "
-            "Monte Carlo folders (give the sweep's runs, or use 'iss-sim compare')"
+            f"{shown}: a {other[0].removesuffix('.json')} folder ({other[0]}); a report is "
+            f"made from run, Monte Carlo and paired Monte Carlo folders{hint}"
         )
     raise ReportError(
         f"{shown}: not a result folder (no summary.json, montecarlo.json or paired.json)"

@@ -327,6 +327,7 @@ def test_default_output_is_the_folder_or_results_compare(
         (lambda d: d.write_text("x"), "not a folder"),
         (lambda d: d.mkdir(), "not a result folder (no summary.json, montecarlo.json"),
         (lambda d: (d.mkdir(), (d / "sweep.json").write_text("{}")), "a sweep folder"),
+        (lambda d: (d.mkdir(), (d / "rank.json").write_text("{}")), "a rank folder (rank.json)"),
         (lambda d: (d.mkdir(), (d / "summary.json").write_text("{\n  oops")), "summary.json:2:3"),
         (lambda d: (d.mkdir(), (d / "montecarlo.json").write_text('{"scenario": 1}')),
          "montecarlo.json: 'scenario' must be a string"),
