@@ -894,7 +894,8 @@ def _side_by_side(runs: list[Run]) -> Safe:
 
 
 def _diff_cells(r: Row) -> list[Cell]:
-    digits = 0 if r.key.endswith("_kg") else 1  # kg whole, days and km to a tenth
+    counts = isinstance(r.old, int) and isinstance(r.new, int)
+    digits = 0 if counts or r.key.endswith("_kg") else 1  # kg whole, days and km to a tenth
 
     def show(v: Any) -> str:
         return _NONE if v is None else _n(v, digits)
