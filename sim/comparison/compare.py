@@ -54,8 +54,9 @@ MAX_NUMBER = 1e300
 """Largest magnitude of an integer metric that is compared (floats are at most ~1.8e308
 anyway); a larger one is an unusable input, not a change."""
 
-VOLATILE = ("version", "scenario_file", "scenario_file_sha256")
-"""Summary fields that a baseline leaves out: they change without the results changing."""
+VOLATILE = ("version", "scenario_file", "scenario_file_sha256", "description", "pads", "ports")
+"""Summary fields that a baseline leaves out: they change without the results changing
+(the description and the pad and port names are there for the charts' titles and rows)."""
 
 # --------------------------------------------------------------------------------- sides
 

@@ -58,6 +58,7 @@ class Result:
         sc = self.scenario
         return {
             "scenario": sc.name,
+            "description": sc.description,
             "scenario_sha256": scenario_digest(sc),
             "scenario_file": sc.files[0] if sc.files else None,
             "scenario_file_sha256": sc.file_sha256,
@@ -67,6 +68,8 @@ class Result:
             "horizon": sc.horizon.isoformat(),
             "reserve_days": {c.id: c.reserve_days for c in sc.station.consumables},
             "stocks": {c: list(segs) for c, segs in mk.stock_segments(sc).items()},
+            "pads": {p.id: p.name or p.id for p in sc.pads},
+            "ports": {p.id: p.name or p.id for p in sc.station.ports},
             **({"altitude": lines} if (lines := mk.altitude_lines(sc)) is not None else {}),
             "metrics": self.metrics,
         }

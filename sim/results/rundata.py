@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim._version import __version__
 from sim.engine.record import Event, event_from_text
 from sim.results import metrics as mk
 from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
@@ -63,6 +64,24 @@ class RunData:
     altitude: dict[str, float] | None = field(default=None)
     """``floor_km`` and ``reboost_at_km`` (absent: no reboost rule) of a run that models
     the altitude (series ``altitude_km``); None otherwise."""
+    description: str = ""
+    """The scenario's description (empty in folders written before it was saved)."""
+    seed: int | None = None
+    """The run's seed (None: not known)."""
+    version: str | None = None
+    """The iss-sim version that ran it (None: not known)."""
+    pad_names: dict[str, str] = field(default_factory=dict)
+    """Display name of each pad by id (empty in older folders: the ids are shown)."""
+    port_names: dict[str, str] = field(default_factory=dict)
+    """Display name of each docking port by id (empty in older folders: the ids)."""
+
+    def pad_name(self, pad: str) -> str:
+        """The pad's name, or its id when the run does not say."""
+        return self.pad_names.get(pad, pad)
+
+    def port_name(self, port: str) -> str:
+        """The port's name, or its id when the run does not say."""
+        return self.port_names.get(port, port)
 
     def segments(self) -> list[str]:
         """The segments that some consumable has its own stock in, in the usual order."""
@@ -138,6 +157,11 @@ class RunData:
             flights=[dict(f) for f in result.flights],
             stocks={c: list(segs) for c, segs in mk.stock_segments(sc).items()},
             altitude=mk.altitude_lines(sc),
+            description=sc.description,
+            seed=result.seed,
+            version=__version__,
+            pad_names={p.id: p.name or p.id for p in sc.pads},
+            port_names={p.id: p.name or p.id for p in sc.station.ports},
         )
 
 
@@ -175,6 +199,11 @@ def load_run(folder: str | Path) -> RunData:
         source=str(d),
         stocks=stocks,
         altitude=summary.get("altitude"),
+        description=summary["description"],
+        seed=summary["seed"],
+        version=summary["version"],
+        pad_names=summary["pads"],
+        port_names=summary["ports"],
     )
 
 
@@ -249,6 +278,15 @@ def _summary(path: Path) -> dict[str, Any]:
     ):
         raise RunDataError(f"{path}: 'stocks' must map consumable ids to lists of segments")
     out["stocks"] = {str(k): list(v) for k, v in stocks.items() if k in out["reserve_days"]}
+    # for titles and rows only, and absent in older folders: what is unusable is left out
+    description, seed, version = data.get("description"), data.get("seed"), data.get("version")
+    out["description"] = description if isinstance(description, str) else ""
+    out["seed"] = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+    out["version"] = version if isinstance(version, str) else None
+    for key in ("pads", "ports"):
+        names = data.get(key)
+        names = names if isinstance(names, dict) else {}
+        out[key] = {str(k): v for k, v in names.items() if isinstance(v, str) and v}
     return out
 
 
