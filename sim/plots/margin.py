@@ -5,6 +5,9 @@ Each chart takes a :class:`~sim.results.rundata.RunData` or a
 figure. Dates are UTC; days of supply are days at the current crew and usage; ``inf``
 (nothing consumed) is drawn off the top. A consumable with a stock per segment is drawn
 one panel per segment (the worst segment at each instant when all is on one ``ax``).
+
+The data fill the lower part of each axes, up to the axis cut at most; the rows above it
+hold markers (launches and dockings, outage bars): no line is drawn through them.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from typing import Any
 
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
 from sim.plots.style import (
     FAILURE_COLOR,
+    LINE_STYLES,
     OKABE_ITO,
     OUTAGE_COLOR,
     RESERVE_COLOR,
@@ -28,18 +34,25 @@ from sim.plots.style import (
     AnyRun,
     Axes,
     Figure,
+    consumable_styles,
     date_axis,
     finish_run_axes,
+    keep_clear,
+    lay_out,
     new_axes,
     new_grid,
     outside_legend,
     panel_grid,
     panel_rows,
     panel_title,
+    run_source,
+    run_title,
     shade_outages,
+    source_line,
     to_date,
     to_dates,
 )
+from sim.results.metrics import iso_date
 from sim.results.rundata import RunData, as_run
 
 __all__ = ["DAYS_CAP", "margin_chart", "overlay_chart"]
@@ -49,16 +62,22 @@ DAYS_CAP = 365.0
 note), when a margin is larger: spikes do not squash the range near the reserve."""
 
 LINE_COLORS = [c for c in OKABE_ITO if c not in (OUTAGE_COLOR, "#F0E442")]
-"""Palette for data lines: Okabe-Ito without the outage orange and the pale yellow."""
-LINE_STYLES: list[Any] = ["-", (0, (6, 2)), (0, (6, 2, 1.5, 2)), (0, (1.5, 1.5))]
-_HEADROOM = 1.16  # axis top over data top: room for the event rug above the data
+"""Palette of the runs of an overlay: Okabe-Ito without the outage orange and the pale
+yellow."""
+DATA_TOP = 0.78
+"""Share of a run chart's axes height that holds the data; the event rows are above."""
+_LAUNCH_ROW, _DOCK_ROW = 0.82, 0.865  # axes fractions of the event markers
+_NAMES_FROM = 0.885  # named flights: above their marker, up to the top of the axes
 
 
 def margin_chart(
     run: AnyRun, ax: Axes | None = None, consumables: Sequence[str] | None = None
 ) -> Figure:
     """Days of supply of each consumable against the date, with reserve line(s), pad
-    outages shaded, launches/dockings/failures marked and the first reserve breach noted.
+    outages shaded, launches/dockings/failures marked above the data (the dockings that
+    end a reserve breach and the failed launches named), the first reserve breach and
+    every depletion noted. Titled by what the scenario asks (its description), with the
+    run's source along the bottom.
 
     A run with stocks per segment gets one panel per segment (RS above USOS), each with
     that segment's own stocks (a station-wide pool is drawn in both, labelled so) and its
@@ -66,18 +85,52 @@ def margin_chart(
     the worst segment of each consumable on that one panel instead."""
     r = as_run(run)
     ids = _check_ids(r, consumables)
+    styles = consumable_styles(r.consumables)
     segments = r.segments()
     if ax is not None or not segments:
+        own = ax is None
         fig, ax = new_axes(ax)
-        _margin_panel(ax, r, ids, None, f"{r.scenario}: days of supply")
+        width = float(fig.get_size_inches()[0])
+        _margin_panel(ax, r, ids, None, run_title("Days of supply", r, width), styles)
+        ax.set_xlabel("date (UTC)")
+        if own:
+            source_line(fig, run_source(r))
+        _place_notes(fig, [ax])
         return fig
-    fig, axes = new_grid(len(segments), 1, size=(12.0, 3.9 * len(segments) + 0.8))
+    fig, axes = new_grid(len(segments), 1, size=(12.0, 3.9 * len(segments) + 1.0))
     for panel, seg in zip(axes, segments, strict=True):
-        _margin_panel(panel, r, ids, seg, f"{r.scenario}: days of supply, {SEGMENT_NAMES[seg]}")
+        _margin_panel(panel, r, ids, seg, SEGMENT_NAMES[seg], styles)
+    axes[-1].set_xlabel("date (UTC)")
+    fig.suptitle(run_title("Days of supply by segment", r, 12.0), x=0.01, ha="left", fontsize=13)
+    source_line(fig, run_source(r))
+    _place_notes(fig, axes)
     return fig
 
 
-def _margin_panel(ax: Axes, r: RunData, ids: list[str], seg: str | None, title: str) -> None:
+_NOTES = "_notes"  # the attribute of an axes holding its callouts, placed once laid out
+
+
+def _place_notes(fig: Figure, axes: Sequence[Axes]) -> None:
+    """Keep the callouts of each panel inside the data area, clear of each other and of
+    the tick labels; the flight names in the rows above."""
+    for ax in axes:  # inside the axes: no part of the layout
+        for text in (t for group in getattr(ax, _NOTES, ()) for t in group):
+            text.set_in_layout(False)
+    renderer = lay_out(fig)
+    for ax in axes:
+        notes, names, fixed = getattr(ax, _NOTES, ([], [], []))
+        keep_clear(fig, ax, notes, top=DATA_TOP, avoid=fixed, renderer=renderer)
+        keep_clear(fig, ax, names, bottom=_NAMES_FROM, renderer=renderer)
+
+
+def _margin_panel(
+    ax: Axes,
+    r: RunData,
+    ids: list[str],
+    seg: str | None,
+    title: str,
+    styles: dict[str, tuple[str, Any]],
+) -> None:
     """One panel of the margin chart: every consumable of ``ids`` as held in segment
     ``seg`` (None: the worst segment of each)."""
     x = to_dates(r.epoch, r.series["day"])
@@ -86,41 +139,69 @@ def _margin_panel(ax: Axes, r: RunData, ids: list[str], seg: str | None, title: 
     reserves = {c: r.reserve_days[c] for c in ids}
     columns = {c: _column(r, c, seg) for c in ids}
     top, notes = _days_scale(
-        [r.series[col] for col, _ in columns.values()], list(reserves.values())
+        [r.series[col] for col, _ in columns.values()], list(reserves.values()), ids
     )
-    colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(ids)}
-    for i, c in enumerate(ids):  # dashes keep coinciding lines (same days of supply) visible
+    colors = {c: styles[c][0] for c in ids}
+    clip = data_clip(ax, top)
+    for c in ids:  # dashes keep coinciding lines (same days of supply) visible
         col, label = columns[c]
-        y = r.series[col]
-        ax.plot(x, _shown(y, top), color=colors[c], lw=1.8, ls=LINE_STYLES[i % 4], label=label,
-                gid=f"days:{c}" if seg is None else f"days:{c}:{seg}")  # fmt: skip
-    _reserve_lines(ax, r, reserves, colors)
+        (line,) = ax.plot(x, _shown(r.series[col], top), color=colors[c], lw=1.8,
+                          ls=styles[c][1], label=label,
+                          gid=f"days:{c}" if seg is None else f"days:{c}:{seg}")  # fmt: skip
+        line.set_clip_path(clip)
+    fixed = _reserve_lines(ax, r, reserves, colors)
     shade_outages(ax, r)
-    _event_rug(ax, r)
-    _annotate_breach(ax, r, ids, colors, seg)
+    names = _event_rows(ax, r, {c: columns[c][0] for c in ids}, colors)
+    callouts = _annotate_breach(ax, r, ids, colors, seg)
+    callouts += _annotate_depletions(ax, r, ids, colors, seg, columns)
     _mark_transfers(ax, r, ids, colors, seg)
-    _mark_infinite(ax, r, [columns[c][0] for c in ids], top)
+    fixed += _mark_infinite(ax, r, [columns[c][0] for c in ids], top)
+    cut = any(n.startswith("axis cut") for n in notes)
     if seg is None and r.segments():
         notes = ["worst segment at each instant", *notes]
-    finish_run_axes(ax, r, top * _HEADROOM, "days of supply", title, notes)
+    notes = [textwrap.fill(n, 36, break_on_hyphens=False) for n in notes]
+    finish_run_axes(ax, r, top / DATA_TOP, "days of supply", title, notes)
+    cut_axis(ax, top, cut)
+    setattr(ax, _NOTES, (callouts, names, fixed))
+
+
+def data_clip(ax: Axes, top: float) -> Rectangle:
+    """The data area of ``ax`` (days of supply 0 to ``top``, every date): lines clipped to
+    it stop at the axis cut, below the marker rows."""
+    area = blended_transform_factory(ax.transAxes, ax.transData)
+    return Rectangle((0.0, -1e9), 1.0, top + 1e9, transform=area, fc="none", ec="none")
+
+
+def cut_axis(ax: Axes, top: float, cut: bool) -> None:
+    """Ticks and grid only in the data area (0 to ``top``), a line where it ends; with
+    ``cut``, that line is the cut and its value is the top tick."""
+    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
+             if 0 <= t <= top + 1e-9]  # fmt: skip
+    if cut:
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else top
+        ticks = [t for t in ticks if top - t > 0.45 * step] + [top]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.axhline(top, color="#555555" if cut else "#bbbbbb", lw=0.9 if cut else 0.6, zorder=1.2,
+               gid="data_top")  # fmt: skip
 
 
 def _column(r: RunData, c: str, seg: str | None) -> tuple[str, str]:
-    """(series column, legend label) of consumable ``c`` in segment ``seg``'s panel."""
+    """(series column, legend label) of consumable ``c`` in a panel of segment ``seg``."""
     own = r.stocks.get(c, [])
     if seg is None:
         return f"{c}_days", c
     if seg in own and len(own) > 1:
         return f"{c}_{seg}_days", c
-    if seg in own:  # one segment holds it for the whole station
+    if own:  # one segment holds it for the whole station
         return f"{c}_days", f"{c} (whole station)"
     return f"{c}_days", f"{c} (station pool)"
 
 
-def _segment_of(r: RunData, c: str, seg: str | None) -> str | None:
-    """The stock of ``c`` a panel of ``seg`` shows: ``seg`` for a split one, else None."""
-    own = r.stocks.get(c, [])
-    return seg if seg is not None and seg in own and len(own) > 1 else None
+def _in_panel(r: RunData, e: Any, seg: str | None) -> bool:
+    """Whether the stock event ``e`` (below_reserve, depleted) is of the stock a panel of
+    segment ``seg`` shows (None: every stock): a split stock's own segment, or the one
+    stock of a consumable held whole."""
+    return seg is None or len(r.stocks.get(e.subject, [])) < 2 or e.segment == seg
 
 
 def _mark_transfers(
@@ -197,18 +278,28 @@ def _check_ids(r: RunData, wanted: Sequence[str] | None) -> list[str]:
     return ids
 
 
-def _days_scale(arrays: list[np.ndarray], reserves: list[float]) -> tuple[float, list[str]]:
-    """Top of the data area (days) and notes on what does not fit."""
+def _days_scale(
+    arrays: list[np.ndarray], reserves: list[float], names: Sequence[str] = ()
+) -> tuple[float, list[str]]:
+    """Top of the data area (days) and notes on what does not fit: the top is the axis
+    cut itself when a value is well above it, else the largest value and 5%. ``names``
+    (one per array): the lines that stay above the cut throughout are named in a note."""
     finite = np.concatenate([a[np.isfinite(a)] for a in arrays])
     top = max(([float(finite.max())] if finite.size else []) + reserves + [1.0])
     cap = max(DAYS_CAP, 2.0 * float(np.median(finite))) if finite.size else top
     notes = []
-    if top > cap:  # a short spike should not squash the range near the reserve
-        top = cap
-        notes.append(f"axis cut at {cap:.0f} days")
+    if top > 1.1 * cap:  # a short spike should not squash the range near the reserve
+        top = float(round(cap))
+        notes.append(f"axis cut at {top:.0f} days")
+        for name, a in zip(names, arrays, strict=False):
+            if np.all(a > top):
+                low = float(np.min(a))
+                notes.append(f"{name}: above the cut throughout (lowest {low:.0f} d)")
+    else:
+        top *= 1.05
     if any(np.isposinf(a).any() for a in arrays):
         notes.append("∞ (nothing consumed) runs off the top")
-    return top * 1.05, notes
+    return top, notes
 
 
 def _shown(y: np.ndarray, top: float) -> np.ndarray:
@@ -218,80 +309,162 @@ def _shown(y: np.ndarray, top: float) -> np.ndarray:
 
 def _reserve_lines(
     ax: Axes, r: RunData, reserves: dict[str, float], colors: dict[str, str]
-) -> None:
+) -> list[Any]:
+    """The reserve line(s); returns the text labelling a shared one."""
     x = to_dates(r.epoch, [0.0, r.horizon_days])
     if len(set(reserves.values())) == 1:
         level = next(iter(reserves.values()))
         ax.plot(x, [level, level], color=RESERVE_COLOR, ls="--", lw=1.6,
                 label=f"reserve ({level:g} days)", gid="reserve")  # fmt: skip
-        ax.text(x[0], level, f" reserve {level:g} d", va="bottom", fontsize=8, color="#555555")
-        return
+        return [ax.text(x[0], level, f" reserve {level:g} d", va="bottom", fontsize=8,
+                        color="#555555")]  # fmt: skip
     for c, level in reserves.items():
         ax.plot(x, [level, level], color=colors[c], ls="--", lw=1.1, alpha=0.8,
                 label=f"{c} reserve ({level:g} d)", gid=f"reserve:{c}")  # fmt: skip
+    return []
 
 
-def _event_rug(ax: Axes, r: RunData) -> None:
-    """Launches, dockings and launch failures as markers in a band above the data."""
+def _breach_ends(r: RunData, columns: dict[str, str]) -> dict[str, str]:
+    """The dockings that lift a consumable of ``columns`` (id: series column) from below
+    its reserve to or above it: flight id -> the consumable (the first one lifted)."""
+    day = r.series["day"]
+    docks: dict[float, list[str]] = {}
+    for e in r.events:
+        if e.kind == "dock":
+            docks.setdefault(round(e.day, 6), []).append(e.subject)
+    ends: dict[str, str] = {}
+    for c, col in columns.items():
+        y, level = r.series[col], r.reserve_days[c] * (1 - 1e-9)
+        up = np.flatnonzero((y[:-1] < level) & (y[1:] >= level) & (day[1:] == day[:-1])) + 1
+        for i in up:  # a jump at one instant: something docked (or crew left)
+            for who in docks.get(round(float(day[i]), 6), []):
+                ends.setdefault(who, c)
+    return ends
+
+
+_CREW_RULES = {"evacuation": "{} evacuated", "decrew": "{} home early"}
+"""Crew rules that act, named in the event rows: the text for the event's subject."""
+
+
+def _event_rows(ax: Axes, r: RunData, columns: dict[str, str], colors: dict[str, str]) -> list[Any]:
+    """Launches, dockings and launch failures as markers in rows above the data; the
+    dockings that end a reserve breach (in the colour of the consumable) and the failed
+    launches named above them. Returns the names (annotations)."""
     band = ax.get_xaxis_transform()
     for kind, y, marker, color, label in (
-        ("launch", 0.965, "^", "#333333", "launch"),
-        ("dock", 0.925, "o", "#333333", "docking"),
-        ("launch_failure", 0.965, "X", FAILURE_COLOR, "launch failure"),
+        ("launch", _LAUNCH_ROW, "^", "#333333", "launch"),
+        ("dock", _DOCK_ROW, "o", "#333333", "docking"),
+        ("launch_failure", _LAUNCH_ROW, "X", FAILURE_COLOR, "launch failure (named)"),
     ):
         t = [e.day for e in r.events if e.kind == kind]
         if t:
             ax.plot(to_dates(r.epoch, t), [y] * len(t), ls="none", marker=marker, color=color,
                     ms=8 if marker == "X" else 4.5, transform=band, clip_on=False, label=label,
-                    scalex=False, scaley=False)  # fmt: skip
+                    scalex=False, scaley=False, gid=f"rug:{kind}")  # fmt: skip
+    crew = [e for e in r.events if e.kind in _CREW_RULES]
+    if crew:
+        ax.plot(to_dates(r.epoch, [e.day for e in crew]), [_DOCK_ROW] * len(crew), ls="none",
+                marker="s", ms=6, color="black", transform=band, clip_on=False,
+                label="crew sent home (named)", scalex=False, scaley=False,
+                gid="rug:crew")  # fmt: skip
+    ends = _breach_ends(r, columns)
+    names = []
+    for e in r.events:
+        if e.kind == "dock" and e.subject in ends:
+            color, at, text = colors[ends[e.subject]], _DOCK_ROW, e.subject
+        elif e.kind == "launch_failure":
+            color, at, text = FAILURE_COLOR, _LAUNCH_ROW, f"{e.subject} fails"
+        elif e.kind in _CREW_RULES:
+            color, at, text = "black", _DOCK_ROW, _CREW_RULES[e.kind].format(e.subject)
+        else:
+            continue
+        when = to_date(r.epoch, e.day)
+        if e.kind == "dock":
+            ax.plot([when], [at], ls="none", marker="o", ms=7, mfc=color, mec="black", mew=0.8,
+                    transform=band, clip_on=False, scalex=False, scaley=False,
+                    gid=f"ends_breach:{e.subject}")  # fmt: skip
+        box = {"boxstyle": "square,pad=0.15", "fc": "white", "ec": color, "lw": 0.8}
+        names.append(ax.annotate(text, (when, at), xycoords=("data", "axes fraction"),
+                                 xytext=(0, 7), textcoords="offset points", ha="center",
+                                 va="bottom", fontsize=7.5, color="black", bbox=box,
+                                 annotation_clip=False, gid=f"name:{e.subject}"))  # fmt: skip
+    if ends:
+        ax.plot([], [], ls="none", marker="o", ms=7, mfc="white", mec="black", mew=0.8,
+                label="docking that ends a breach (named)")  # fmt: skip
+    return names
 
 
 def _annotate_breach(
     ax: Axes, r: RunData, ids: list[str], colors: dict[str, str], seg: str | None = None
-) -> None:
-    """A dot where each consumable first goes below its reserve; text on the first of all
-    (in segment ``seg``'s stocks; None: any)."""
+) -> list[Any]:
+    """A dot, in the consumable's colour, where each consumable first goes below its
+    reserve; a callout on the first of all (in segment ``seg``'s stocks; None: any)."""
     firsts = {}
     for e in r.events:
-        mine = seg is None or e.segment == _segment_of(r, e.subject, seg)
-        if e.kind == "below_reserve" and e.subject in ids and e.subject not in firsts and mine:
+        first = e.kind == "below_reserve" and e.subject in ids and e.subject not in firsts
+        if first and _in_panel(r, e, seg):
             firsts[e.subject] = e.day
     named = min(firsts.items(), key=lambda kv: kv[1])[0] if firsts else None
     for c, t in sorted(firsts.items(), key=lambda kv: kv[0] == named):  # the named one on top
         ax.plot(to_dates(r.epoch, [t]), [r.reserve_days[c]], "o", color=colors[c], ms=7,
-                mec="black", mew=0.8, gid=f"breach:{c}", label="_")  # fmt: skip
-    if firsts:
-        c, t = min(firsts.items(), key=lambda kv: kv[1])
-        left = t > 0.15 * r.horizon_days  # nothing is below the reserve before the first breach
-        when = to_date(r.epoch, t)
-        ax.annotate(f"first below reserve:\n{c}, {str(when)[:10]}", (when, r.reserve_days[c]),
-                    xytext=(-10 if left else 14, -40), textcoords="offset points",
-                    ha="right" if left else "left", fontsize=8.5,
-                    arrowprops={"arrowstyle": "->", "color": "black"},
-                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
-    out = [
-        (e.day, e.subject)
-        for e in r.events
-        if e.kind == "depleted"
-        and e.subject in ids
-        and (seg is None or e.segment == _segment_of(r, e.subject, seg))
-    ]
-    if out:
-        t, c = out[0]
-        when = to_date(r.epoch, t)
-        ax.plot([when], [0], "X", color=colors[c], ms=10, mec="black", clip_on=False, label="_")
-        ax.annotate(f"{c} runs out\n{str(when)[:10]}", (when, 0), xytext=(10, 22),
-                    textcoords="offset points", fontsize=8.5, color="black",
-                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]})  # fmt: skip
+                mec="black", mew=0.8, gid=f"breach:{c}", label="_", zorder=4)  # fmt: skip
+    if not firsts:
+        return []
+    c, t = min(firsts.items(), key=lambda kv: kv[1])
+    left = t > 0.15 * r.horizon_days  # nothing is below the reserve before the first breach
+    when = to_date(r.epoch, t)
+    note = ax.annotate(f"first below reserve:\n{c}, {iso_date(r.epoch, t)}",
+                       (when, r.reserve_days[c]), xytext=(-12 if left else 14, 22),
+                       textcoords="offset points", ha="right" if left else "left", fontsize=8.5,
+                       arrowprops={"arrowstyle": "->", "color": "black"}, zorder=6,
+                       bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colors[c]},
+                       gid=f"first_breach:{c}")  # fmt: skip
+    return [note]
 
 
-def _mark_infinite(ax: Axes, r: RunData, columns: list[str], top: float) -> None:
-    """Where days of supply become infinite (nothing consumed), say so at the top."""
+def _annotate_depletions(
+    ax: Axes,
+    r: RunData,
+    ids: list[str],
+    colors: dict[str, str],
+    seg: str | None,
+    columns: dict[str, tuple[str, str]],
+) -> list[Any]:
+    """Every depletion of a consumable of ``ids`` in this panel's stocks: a cross at 0 in
+    its colour and a label with the date and how long it stays empty."""
+    labels = []
+    day = r.series["day"]
+    for e in r.events:
+        if e.kind != "depleted" or e.subject not in ids or not _in_panel(r, e, seg):
+            continue
+        c, when = e.subject, to_date(r.epoch, e.day)
+        y = r.series[columns[c][0]]
+        back = np.flatnonzero((day > e.day) & (y > 1e-9))
+        span = f"for {day[back[0]] - e.day:.0f} days" if back.size else "to the end"
+        where = f" ({e.segment})" if seg is None and len(r.stocks.get(c, [])) > 1 else ""
+        ax.plot([when], [0], "X", color=colors[c], ms=10, mec="black", clip_on=False,
+                label="_", gid=f"depleted:{c}", zorder=5)  # fmt: skip
+        labels.append(ax.annotate(f"{c}{where} runs out {iso_date(r.epoch, e.day)}\n{span}",
+                                  (when, 0), xytext=(8, 14), textcoords="offset points",
+                                  fontsize=8, color="black", zorder=6,
+                                  arrowprops={"arrowstyle": "-", "color": colors[c], "lw": 0.8},
+                                  bbox={"boxstyle": "round,pad=0.3", "fc": "white",
+                                        "ec": colors[c], "alpha": 0.9},
+                                  gid=f"depletion:{c}"))  # fmt: skip
+    return labels
+
+
+def _mark_infinite(ax: Axes, r: RunData, columns: list[str], top: float) -> list[Any]:
+    """Where days of supply become infinite (nothing consumed), say so at the top of the
+    data area; returns the texts."""
     inf = np.any([np.isposinf(r.series[col]) for col in columns], axis=0)
+    texts = []
     for i in np.flatnonzero(inf & ~np.concatenate([[False], inf[:-1]])):
         at = (to_date(r.epoch, r.series["day"][i]), top)
-        ax.annotate("↑ ∞: nothing consumed", at, xytext=(4, -4), textcoords="offset points",
-                    fontsize=8, va="top", color="#333333")  # fmt: skip
+        texts.append(ax.annotate("↑ ∞: nothing consumed", at, xytext=(4, -4),
+                                 textcoords="offset points", fontsize=8, va="top",
+                                 color="#333333"))  # fmt: skip
+    return texts
 
 
 def _run_labels(rs: list[RunData]) -> list[str]:

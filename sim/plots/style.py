@@ -8,6 +8,8 @@ headless Agg backend is chosen when no display exists.
 from __future__ import annotations
 
 import os
+import re
+import textwrap
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -29,24 +31,34 @@ from sim.results.result import Result
 from sim.results.rundata import RunData
 
 __all__ = [
+    "CONSUMABLE_COLORS",
     "CREATOR",
+    "DEFAULT_DPI",
+    "LINE_STYLES",
     "OKABE_ITO",
     "SEGMENT_NAMES",
     "AnyRun",
     "Axes",
     "Figure",
     "color_for",
+    "consumable_styles",
     "date_axis",
     "drawn_by_us",
     "finish_run_axes",
+    "headline",
+    "keep_clear",
+    "lay_out",
     "new_axes",
     "new_grid",
     "outside_legend",
     "panel_grid",
     "panel_rows",
     "panel_title",
+    "run_source",
+    "run_title",
     "save",
     "shade_outages",
+    "source_line",
     "to_date",
     "to_dates",
 ]
@@ -69,6 +81,18 @@ RESERVE_COLOR = "#7f7f7f"
 OUTAGE_COLOR = "#E69F00"
 FAILURE_COLOR = "#D55E00"
 
+CONSUMABLE_COLORS = {
+    "food": "#0072B2",  # blue
+    "water": "#009E73",  # bluish green
+    "oxygen": "#CC79A7",  # reddish purple
+    "propellant": "#D55E00",  # vermillion: far from food's blue
+}
+"""One colour per consumable in every chart (margin, overlay key aside, fan, sweep)."""
+_OTHER_COLORS = ["#56B4E9", "#000000", "#882255", "#117733"]
+"""For consumables not in :data:`CONSUMABLE_COLORS`, in their order."""
+LINE_STYLES: list[Any] = ["-", (0, (6, 2)), (0, (6, 2, 1.5, 2)), (0, (1.5, 1.5))]
+"""Dashes by position: lines that coincide stay visible."""
+
 AnyRun = RunData | Result
 """What a run chart draws: a result folder read back, or a run in memory."""
 
@@ -79,6 +103,59 @@ Panel = tuple[str, str | None]
 def color_for(i: int) -> str:
     """The i-th palette colour (cycling)."""
     return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def consumable_styles(ids: Sequence[str]) -> dict[str, tuple[str, Any]]:
+    """(colour, dashes) of each consumable of ``ids`` (a run's in the scenario's order):
+    its own colour if it has one (:data:`CONSUMABLE_COLORS`), else the next spare one;
+    dashes by position."""
+    spare = iter(_OTHER_COLORS * (1 + len(ids) // len(_OTHER_COLORS)))
+    return {
+        c: (CONSUMABLE_COLORS.get(c) or next(spare), LINE_STYLES[i % len(LINE_STYLES)])
+        for i, c in enumerate(ids)
+    }
+
+
+def headline(description: str, name: str, width: int = 120) -> str:
+    """What a scenario asks, in a few words for a chart title: the first clause of its
+    ``description`` (two when the first is short), without bracketed asides or its
+    "Question:", at most ``width`` characters (cut at a word, with "…"); ``name`` when
+    there is no description."""
+    text = " ".join(description.split())
+    text = text.split("Question:")[0]
+    while (bare := re.sub(r"\s*\([^()]*\)", "", text)) != text:  # nested brackets too
+        text = bare
+    clauses = [c.strip() for c in re.split(r"[.;:](?:\s+|$)", text) if c.strip()]
+    if not clauses:
+        return name
+    head = clauses[0]
+    if len(head) < 32 and len(clauses) > 1:
+        head = f"{head}; {clauses[1]}"
+    if len(head) > width:
+        head = head[: width - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return head
+
+
+def run_title(what: str, r: RunData, width: float) -> str:
+    """``<what> — <headline of the scenario>``, on at most two lines of a figure ``width``
+    inches wide at 12-13 pt."""
+    chars = int(width * 10)
+    text = f"{what} — {headline(r.description, r.scenario, 2 * chars - len(what) - 12)}"
+    return textwrap.fill(text, chars)
+
+
+def run_source(r: RunData) -> str:
+    """Where a run chart comes from: scenario, seed, the iss-sim version that ran it."""
+    from sim._version import __version__
+
+    seed = "" if r.seed is None else f", seed {r.seed}"
+    return f"Scenario {r.scenario}{seed}; iss-sim {r.version or __version__}. Dates UTC."
+
+
+def source_line(fig: Figure, text: str) -> None:
+    """``text`` in small grey type along the bottom left of the figure (space is made for
+    it by the constrained layout)."""
+    fig.supxlabel(text, x=0.005, ha="left", fontsize=7.5, color="#555555")
 
 
 def to_dates(epoch: date, days: Any) -> np.ndarray:
@@ -112,11 +189,18 @@ CREATOR = "iss-sim"
 ``iss-sim plot`` knows a chart file it may replace (:func:`drawn_by_us`)."""
 
 
-def save(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
-    """Save ``fig`` (format from the suffix: .png or .svg) and close it."""
+DEFAULT_DPI = 120
+"""Pixels per inch of a PNG chart unless ``--dpi`` says otherwise."""
+
+
+def save(fig: Figure, path: str | Path, dpi: int = DEFAULT_DPI) -> Path:
+    """Save ``fig`` (format from the suffix: .png at ``dpi``, or .svg with its text as
+    text, editable) and close it."""
     path = Path(path)
-    key = "Creator" if path.suffix.lower() == ".svg" else "Software"
-    fig.savefig(path, dpi=dpi, metadata={key: CREATOR})
+    svg = path.suffix.lower() == ".svg"
+    key = "Creator" if svg else "Software"
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(path, dpi=dpi, metadata={key: CREATOR})
     plt.close(fig)
     return path
 
@@ -227,14 +311,79 @@ def finish_run_axes(
         outside_legend(ax, notes=notes)
 
 
-def shade_outages(ax: Axes, r: RunData) -> None:
-    """Shade every pad outage of ``r`` across the axes, one hatch per pad."""
+def shade_outages(ax: Axes, r: RunData, zorder: float = 0.6, alpha: float = 0.2) -> None:
+    """Shade every pad outage of ``r`` across the axes, one hatch per pad, named by the
+    pad's name in the legend."""
     spans = r.outages()
     pads = list(dict.fromkeys(pad for pad, *_ in spans))
     labelled: set[str] = set()
     for pad, start, end, _ in spans:
         hatch = [None, "//", "\\\\", "xx"][min(pads.index(pad), 3)]
-        label = "_" if pad in labelled else f"{pad} down"
+        label = "_" if pad in labelled else f"{r.pad_name(pad)} down"
         labelled.add(pad)
         ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), color=OUTAGE_COLOR,
-                   alpha=0.2, lw=0, hatch=hatch, label=label, zorder=0.6)  # fmt: skip
+                   alpha=alpha, lw=0, hatch=hatch, label=label, zorder=zorder)  # fmt: skip
+
+
+def lay_out(fig: Figure) -> Any:
+    """Place the axes of ``fig`` as saving it will (its layout engine, without drawing)
+    and return a renderer to measure texts with."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def keep_clear(
+    fig: Figure,
+    ax: Axes,
+    texts: Sequence[Any],
+    bottom: float = 0.0,
+    top: float = 1.0,
+    avoid: Sequence[Any] = (),
+    renderer: Any = None,
+) -> None:
+    """Move each text of ``texts`` (annotations placed in offset points) by the least
+    step that keeps its box inside ``ax`` between ``bottom`` and ``top`` (fractions of
+    the axes height), so clear of the tick labels outside it, and clear of the texts
+    before it and of ``avoid``: measured once laid out (``renderer`` from
+    :func:`lay_out`, else laid out here), trying steps of one box height up, then down.
+    The texts take no part in the layout, so that it stays as measured."""
+    if not texts:
+        return
+    for text in texts:
+        text.set_in_layout(False)
+    renderer = renderer or lay_out(fig)
+    box = ax.get_window_extent(renderer)
+    lo_y, hi_y = box.y0 + bottom * box.height + 2, box.y0 + top * box.height - 2
+    placed = [t.get_window_extent(renderer) for t in avoid]
+    per_px = 72.0 / fig.dpi
+    for text in texts:
+        ext = _extent(text, renderer)
+        dx = max(0.0, box.x0 + 2 - ext.x0) - max(0.0, ext.x1 - (box.x1 - 2))
+        dy = max(0.0, lo_y - ext.y0) - max(0.0, ext.y1 - hi_y)
+        best = None
+        for k in (0, 1, -1, 2, -2, 3, -3, 4, 5, 6):
+            shift = dy + k * (ext.height + 3)
+            moved = ext.translated(dx, shift)
+            if moved.y0 < lo_y - 0.5 or moved.y1 > hi_y + 0.5:
+                continue
+            clash = sum(moved.overlaps(p) for p in placed)
+            if best is None or clash < best[0]:
+                best = (clash, shift, moved)
+            if not clash:
+                break
+        shift, moved = (dy, ext.translated(dx, dy)) if best is None else best[1:]
+        x, y = text.xyann
+        text.xyann = (x + dx * per_px, y + shift * per_px)
+        placed.append(moved)
+
+
+def _extent(text: Any, renderer: Any) -> Any:
+    """The window extent of ``text`` with its box, if it has one."""
+    ext = text.get_window_extent(renderer)  # an annotation places itself here
+    patch = text.get_bbox_patch()
+    if patch is None:
+        return ext
+    text.update_bbox_position_size(renderer)
+    return patch.get_window_extent(renderer)

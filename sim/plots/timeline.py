@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -17,8 +17,12 @@ from sim.plots.style import (
     Axes,
     Figure,
     finish_run_axes,
+    lay_out,
     new_axes,
     outside_legend,
+    run_source,
+    run_title,
+    source_line,
     to_date,
     to_dates,
 )
@@ -34,19 +38,24 @@ def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     """One row per pad (outages shaded, launches as ticks) and per port (occupancy bars,
     labelled by flight where the bar is wide enough)."""
     r = as_run(run)
+    own = ax is None
     pads, visits = r.pads(), r.port_visits()
-    ports = sorted({port for port, *_ in visits})
+    used = {port for port, *_ in visits}
+    ports = [p for p in r.port_names if p in used] + sorted(used - set(r.port_names))
     rows = [f"pad {p}" for p in pads] + [f"port {p}" for p in ports]
-    fig, ax = new_axes(ax, size=(11.0, max(3.0, 0.36 * len(rows) + 1.6)))
+    fig, ax = new_axes(ax, size=(11.0, max(3.0, 0.36 * len(rows) + 1.9)))
     row = {name: i for i, name in enumerate(rows)}
     day: Any = np.timedelta64(86400, "s")
-    labels: list[tuple[Any, float, float]] = []  # (text, start day, end day)
+    labels: list[_Label] = []
+    bars: dict[int, list[tuple[float, float]]] = {}
 
     def label(y: int, start: float, end: float, text: str) -> None:
         at = to_date(r.epoch, max(start, 0.0) + 2.0)
-        labels.append((ax.text(at, y, text, va="center", fontsize=7.5, clip_on=True), start, end))
+        artist = ax.text(at, y, text, va="center", fontsize=7.5, clip_on=True)
+        labels.append(_Label(artist, y, start, end))
 
     def bar(y: int, start: float, end: float, face: str, **kw: Any) -> None:
+        bars.setdefault(y, []).append((start, end))
         ax.broken_barh(
             [(to_date(r.epoch, start), (end - start) * day)], (y - 0.36, 0.72), facecolor=face, **kw
         )
@@ -69,14 +78,35 @@ def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     for who, arrived, docked in r.waits():
         y = row[f"port {next(p for p, w, *_ in visits if w == who)}"]
         ax.plot(to_dates(r.epoch, [arrived, docked]), [y + 0.47] * 2, color="black", ls=":", lw=1.5)
-    ax.set_yticks(range(len(rows)), rows, fontsize=8.5)
+    names = [f"pad {r.pad_name(p)}" for p in pads] + [f"port {r.port_name(p)}" for p in ports]
+    ax.set_yticks(range(len(rows)), names, fontsize=8.5)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     if pads and ports:
         ax.axhline(len(pads) - 0.5, color="#555555", lw=0.8)
+    width = float(fig.get_size_inches()[0])
+    finish_run_axes(ax, r, None, None, run_title("Pads and ports", r, width), legend=False)
+    ax.set_xlabel("date (UTC)")
+    if own:
+        source_line(fig, run_source(r))
     outside_legend(ax, _timeline_legend(r, {kinds.get(v[1], AT_START_COLOR) for v in visits}))
-    finish_run_axes(ax, r, None, None, f"{r.scenario}: pads and ports", legend=False)
-    _drop_overflowing_labels(fig, ax, r, labels)
+    unlabelled = _place_labels(fig, ax, r, labels, bars)
+    if unlabelled:  # in a line the layout (as measured) does not depend on
+        note = f"{unlabelled} stay{'s' * (unlabelled > 1)} too short to name."
+        if own:
+            fig.supxlabel(f"{run_source(r)} {note}", x=0.005, ha="left", fontsize=7.5,
+                          color="#555555")  # fmt: skip
+        else:
+            ax.set_title(note, loc="right", fontsize=8, color="#555555")
     return fig
+
+
+class _Label(NamedTuple):
+    """A bar's label: the text, its row and the bar's days."""
+
+    text: Any
+    row: int
+    start: float
+    end: float
 
 
 def _vehicle_kinds(r: RunData) -> dict[str, str]:
@@ -115,17 +145,61 @@ def _timeline_legend(r: RunData, colors: set[str]) -> list[Any]:
     return [entry for shown, entry in entries if shown]
 
 
-def _drop_overflowing_labels(
-    fig: Figure, ax: Axes, r: RunData, labels: list[tuple[Any, float, float]]
-) -> None:
-    """Shorten (drop a bracketed part) or remove bar labels wider than their bar, measured
-    after a layout pass."""
-    fig.canvas.draw()
-    box = ax.get_window_extent()
+def _place_labels(
+    fig: Figure,
+    ax: Axes,
+    r: RunData,
+    labels: list[_Label],
+    bars: dict[int, list[tuple[float, float]]],
+) -> int:
+    """Fit each bar label, measured once laid out: inside its bar (shortened by dropping
+    a bracketed part if need be), else beside it (right, then left) in the free part of
+    its row, in smaller type if need be; a label that fits nowhere is removed. Returns
+    how many were removed."""
+    renderer = lay_out(fig)
+    box = ax.get_window_extent(renderer)
     px_per_day = box.width / r.horizon_days
-    for text, start, end in labels:
-        room = (min(end, r.horizon_days) - max(start, 0.0) - 3) * px_per_day
-        if text.get_window_extent().width > room and " (" in text.get_text():
+    taken: dict[int, list[tuple[float, float]]] = {}  # outside labels placed, in days
+    removed = 0
+    for lab in labels:
+        text = lab.text
+        text.set_in_layout(False)
+        start, end = max(lab.start, 0.0), min(lab.end, r.horizon_days)
+        room = (end - start - 3) * px_per_day
+        if text.get_window_extent(renderer).width > room and " (" in text.get_text():
             text.set_text(text.get_text().split(" (")[0])
-        if text.get_window_extent().width > room:
+        if text.get_window_extent(renderer).width <= room:
+            continue
+        if not _beside(text, lab, r, bars, taken, px_per_day, renderer):
             text.remove()
+            removed += 1
+    return removed
+
+
+def _beside(
+    text: Any,
+    lab: _Label,
+    r: RunData,
+    bars: dict[int, list[tuple[float, float]]],
+    taken: dict[int, list[tuple[float, float]]],
+    px_per_day: float,
+    renderer: Any,
+) -> bool:
+    """Put ``text`` just right or left of its bar where its row is free; True if placed."""
+    others = [b for b in bars.get(lab.row, []) if b != (lab.start, lab.end)]
+    others += taken.get(lab.row, [])
+    for size in (7.5, 6.5):
+        text.set_fontsize(size)
+        need = text.get_window_extent(renderer).width / px_per_day + 1.5  # days
+        for lo, hi, ha in (
+            (lab.end + 1.0, lab.end + 1.0 + need, "left"),
+            (lab.start - 1.0 - need, lab.start - 1.0, "right"),
+        ):
+            inside = lo >= 0 and hi <= r.horizon_days
+            if inside and all(hi <= a or lo >= b for a, b in others):
+                text.set_x(to_date(r.epoch, lo if ha == "left" else hi))
+                text.set_horizontalalignment(ha)
+                text.set_color("#333333")
+                taken.setdefault(lab.row, []).append((lo, hi))
+                return True
+    return False

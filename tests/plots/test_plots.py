@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from conftest import DATA, Cli, base_dict, build
+from conftest import DATA, EPOCH, Cli, base_dict, build
 
 import sim
 from sim.cli import main
@@ -23,6 +24,7 @@ from sim.plots import (
     write_overlay_charts,
     write_run_charts,
 )
+from sim.plots.margin import DATA_TOP
 from sim.plots.style import save, to_dates
 from sim.results.rundata import RunData, RunDataError, load_run
 
@@ -103,7 +105,7 @@ def test_margin_reserve_lines_outages_and_first_breach(result: sim.Result) -> No
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "first below reserve" in texts and "2026-03-27" in texts
     assert "food runs out" in texts and "2026-05-11" in texts
-    assert ax.get_title(loc="left") == "minimal: days of supply"
+    assert ax.get_title(loc="left") == "Days of supply — One pad, two ports, one consumable"
 
 
 def test_margin_different_reserves_get_one_line_each_and_a_note_on_inf(uncrewed) -> None:
@@ -130,30 +132,31 @@ def synthetic(food_days: list[float], crew: list[float], seats: list[float]) -> 
 
 def test_a_spike_does_not_squash_the_axis_and_the_cut_is_noted() -> None:
     fig = margin_chart(synthetic([100, 120, 5000, 110, 90], [3] * 5, [3] * 5))
-    assert fig.axes[0].get_ylim()[1] == pytest.approx(365 * 1.05 * 1.16)
+    assert fig.axes[0].get_ylim()[1] == pytest.approx(365 / DATA_TOP)  # the event rows above
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "axis cut at 365 days" in legend
     fig = margin_chart(synthetic([1000, 990, 980, 970, 960], [3] * 5, [3] * 5))
-    assert fig.axes[0].get_ylim()[1] == pytest.approx(1000 * 1.05 * 1.16)  # no cut
+    assert fig.axes[0].get_ylim()[1] == pytest.approx(1000 * 1.05 / DATA_TOP)  # no cut
 
 
 def test_crew_without_a_lifeboat_seat_is_hatched() -> None:
     fig = crew_chart(synthetic([100] * 5, [3, 3, 4, 4, 3], [3, 3, 3, 3, 3]))
-    assert "crew without a seat" in fig.axes[0].get_legend_handles_labels()[1]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "crew without a lifeboat seat" in legend
 
 
 def test_crew_chart_stacks_to_the_crew_and_shows_seats_and_forced_returns(result) -> None:
     fig = crew_chart(result)
     ax, s = fig.axes[0], result.series
     assert np.array_equal(lines(fig, "crew_total")["crew_total"].get_ydata(), s["crew"])
-    assert np.array_equal(lines(fig, "seats")["seats"].get_ydata(), s["seats"])
+    assert np.array_equal(s["seats"], s["crew"]) and "seats" not in lines(fig, "seats")
     rs_poly, us_poly = ax.collections[:2]  # the stack: RS from 0, USOS on top of it
     top = us_poly.get_paths()[0].vertices[:, 1]
     assert top.max() == s["crew"].max() and set(top) <= set(s["crew"]) | set(s["crew_RS"])
     assert rs_poly.get_paths()[0].vertices[:, 1].max() == s["crew_RS"].max()
-    assert {"RS crew", "USOS crew", "lifeboat seats", "forced return"} <= set(
-        ax.get_legend_handles_labels()[1]
-    )
+    assert {"RS crew", "USOS crew", "forced return"} <= set(ax.get_legend_handles_labels()[1])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "a lifeboat seat for each person throughout" in legend
     assert any("Soyuz A forced home" in t.get_text() for t in ax.texts)
     assert ax.get_ylim()[0] == 0
 
@@ -165,14 +168,17 @@ def test_timeline_has_a_row_per_pad_and_port_and_labels_wide_bars(result) -> Non
     assert rows == ["pad baikonur-31", "port rs-port", "port us-port"]
     labels = {t.get_text() for t in ax.texts}
     assert {"Soyuz A", "Soyuz B", "Progress 1"} <= labels  # long stays: wide bars
-    assert ax.get_title(loc="left") == "minimal: pads and ports"
+    assert ax.get_title(loc="left") == "Pads and ports — One pad, two ports, one consumable"
 
 
-def test_timeline_drops_labels_that_do_not_fit() -> None:
+def test_timeline_names_a_short_stay_beside_its_bar() -> None:
     data = base_dict(horizon_days=2000)
     data["vehicles"][0]["docked_life_days"] = 3  # a 3-day bar on a 2000-day axis
     fig = timeline_chart(sim.simulate(build(data)))
-    assert "Lifeboat" not in {t.get_text() for t in fig.axes[0].texts}
+    (name,) = [t for t in fig.axes[0].texts if t.get_text() == "Lifeboat"]
+    end = mdates.date2num(to_dates(EPOCH, [3.0])[0])
+    assert name.get_horizontalalignment() == "left"
+    assert mdates.date2num(name.get_position()[0]) > end
 
 
 def test_overlay_has_one_line_per_run_labelled_by_scenario(result, other) -> None:
