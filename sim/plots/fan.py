@@ -1,27 +1,37 @@
 """Fan chart of a Monte Carlo ensemble: days of supply over time, median and P5-P95 band.
 
 One panel per consumable (small multiples sharing the dated x axis), each with its reserve
-line and the share of replications that fell below it; a consumable with a stock per
-segment gets a row of its own, the Russian segment's panel beside the US segment's. Days
-of supply are sampled weekly from each replication's exact piecewise-linear series.
+line, the share of replications that fell below it and the share that ran out, and a bar
+along the bottom where at least 5% of replications are out of stock; a consumable with a
+stock per segment gets a row of its own, the Russian segment's panel beside the US
+segment's. Days of supply are sampled weekly from each replication's exact
+piecewise-linear series.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from sim.plots.style import (
     RESERVE_COLOR,
     Axes,
     Figure,
+    consumable_styles,
+    cut_axis,
+    data_clip,
     date_axis,
+    date_labels,
+    headline,
     new_axes,
     panel_grid,
     panel_rows,
     panel_title,
+    source_line,
     to_dates,
 )
 from sim.results import metrics as mk
@@ -34,7 +44,9 @@ __all__ = ["fan_chart"]
 DAYS_CAP = 365.0
 """The y axis stops here (days of supply) when the band reaches higher."""
 BAND = (5.0, 50.0, 95.0)
-_LINE_COLORS = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+OUT_SHARE = 0.05
+"""A bar along the bottom marks the weeks when at least this share of replications is
+out of stock (days of supply 0)."""
 
 
 def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
@@ -56,18 +68,26 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
     probs = mc.probabilities()
     x = to_dates(mc.scenario.epoch, mc.grid)
     reserves = {c.id: c.reserve_days for c in mc.scenario.station.consumables}
+    styles = consumable_styles(cons)
     tops: dict[int, float] = {}
+    cut: dict[int, bool] = {}
+    infinite = False
     for (c, seg), panel in placed:
         i = cons.index(c)
         lo, mid, hi = bands[c, seg]
-        color = _LINE_COLORS[i % len(_LINE_COLORS)]
+        color = styles[c][0]
         shown = [np.where(np.isposinf(a), DAYS_CAP * 100, a) for a in (lo, mid, hi)]
+        infinite = infinite or bool(np.isposinf(hi).any())
         name = c if seg is None else f"{c}:{seg}"  # the gids of the band and the median
-        panel.fill_between(x, shown[0], shown[2], color=color, alpha=0.25, lw=0,
-                           label="P5–P95" if ax is None else None, gid=f"band:{name}")  # fmt: skip
-        panel.plot(x, shown[1], color=color, lw=1.8, label=c if ax is not None else "median",
-                   gid=f"fan:{name}")  # fmt: skip
-        p = probs.get(mk.probability_key(c, "below_reserve", seg), math.nan)
+        clip = data_clip(panel, DAYS_CAP)
+        band = panel.fill_between(x, shown[0], shown[2], color=color, alpha=0.25, lw=0,
+                                  label="P5–P95" if ax is None else None,
+                                  gid=f"band:{name}")  # fmt: skip
+        label = c if ax is not None else "median"
+        (median,) = panel.plot(x, shown[1], color=color, lw=1.8, label=label, gid=f"fan:{name}")
+        band.set_clip_path(clip)
+        median.set_clip_path(clip)
+        _mark_out_of_stock(panel, mc, c, seg, x, color, ax is None or i == 0)
         # one grey reserve line per panel, or per axes when all reserves are equal
         shared = ax is None or len(set(reserves.values())) == 1
         if ax is None or i == 0 or not shared:
@@ -76,26 +96,76 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
                           lw=1.3, label=label)  # fmt: skip
         finite = np.concatenate([a[np.isfinite(a)] for a in (lo, mid, hi)] + [np.array([1.0])])
         key = id(panel)
+        cut[key] = cut.get(key, False) or bool(np.any(hi[np.isfinite(hi)] > DAYS_CAP))
         tops[key] = max(tops.get(key, 0.0), min(DAYS_CAP, float(finite.max())), reserves[c])
-        panel.set_ylim(0, tops[key] * 1.08)
-        if ax is None and not np.all(hi <= DAYS_CAP):  # on a white ground: over the band
-            panel.text(0.995, 0.98, f"axis cut at {DAYS_CAP:g} d", transform=panel.transAxes,
-                       ha="right", va="top", fontsize=7, color="#555555", zorder=5,
-                       bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1.5})  # fmt: skip
+        top = DAYS_CAP if cut[key] else tops[key] * 1.08
+        panel.set_ylim(0, top)
         panel.set_xlim(x[0], x[-1])
         date_axis(panel)
+        cut_axis(panel, top, cut[key])
+        notes = [f"axis cut at {DAYS_CAP:g} d"] if cut[key] else []
+        if np.isposinf(hi).any():
+            notes.append("∞ (nothing consumed) off the top")
+        if ax is None and notes:  # on a white ground: over the band
+            panel.text(0.995, 0.98, "; ".join(notes), transform=panel.transAxes, ha="right",
+                       va="top", fontsize=7, color="#555555", zorder=5,
+                       bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1.5})  # fmt: skip
         if ax is None:
-            title = f"{panel_title(c, seg)}: P(below reserve) = {p:.0%}"
+            below = probs.get(mk.probability_key(c, "below_reserve", seg), math.nan)
+            out = probs.get(mk.probability_key(c, "depleted", seg), math.nan)
+            title = f"{panel_title(c, seg)}\nP(below reserve) {below:.0%}, P(runs out) {out:.0%}"
             panel.set_title(title, loc="left", fontsize=10)
             panel.set_ylabel("days of supply")
-    title = f"{mc.scenario.name}: days of supply, N = {mc.n:,} replications (median, P5–P95)"
+    what = f"Days of supply, N = {mc.n:,} replications (median, P5–P95)"
+    title = f"{what} — {headline(mc.scenario.description, mc.scenario.name)}"
     if ax is None:
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12)
-        if placed:  # one legend for all panels, top right beside the title
+        fig.suptitle(textwrap.fill(title, 130), x=0.01, ha="left", fontsize=12)
+        if placed:  # one legend for all panels, on the right
             handles, labels = placed[0][1].get_legend_handles_labels()
-            fig.legend(handles, labels, loc="upper right", ncol=3, fontsize=8, frameon=False)
+            fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
+        date_labels([p for _, p in placed])
+        source_line(fig, _source(mc))
     else:
-        ax.set_title(title, loc="left", fontsize=11)
+        ax.set_title(textwrap.fill(title, 90), loc="left", fontsize=11)
         ax.set_ylabel("days of supply")
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        ax.set_xlabel("date (UTC)")
+        notes = [f"axis cut at {DAYS_CAP:g} d"] if any(cut.values()) else []
+        notes += ["∞ (nothing consumed) off the top"] if infinite else []
+        handles = ax.get_legend_handles_labels()[0]
+        handles += [Line2D([], [], ls="none", label=n) for n in notes]
+        ax.legend(handles=handles, loc="upper right", fontsize=8, frameon=False)
     return fig
+
+
+def _mark_out_of_stock(
+    panel: Axes,
+    mc: MonteCarloResult,
+    c: str,
+    seg: str | None,
+    x: np.ndarray,
+    color: str,
+    labelled: bool,
+) -> None:
+    """A bar along the bottom of ``panel`` over the weeks when at least :data:`OUT_SHARE`
+    of the replications have none of ``c`` (in segment ``seg``) left."""
+    series = mc.fan_series
+    if (c, seg) not in series or series.index((c, seg)) >= mc.fans.shape[1] or not mc.n:
+        return
+    share = np.mean(mc.fans[:, series.index((c, seg)), :] <= 0.0, axis=0)
+    out = share >= OUT_SHARE
+    if not out.any():
+        return
+    label = f"≥ {OUT_SHARE:.0%} of runs out of stock" if labelled else None
+    panel.fill_between(x, 0, 0.025, where=out, step="mid", color=color, alpha=0.9, lw=0,
+                       transform=panel.get_xaxis_transform(), label=label,
+                       gid=f"out:{c}" if seg is None else f"out:{c}:{seg}")  # fmt: skip
+
+
+def _source(mc: MonteCarloResult) -> str:
+    """The fan's source line: scenario, ensemble seed, replications, version."""
+    from sim._version import __version__
+
+    return (
+        f"Scenario {mc.scenario.name}, ensemble seed {mc.seed}, {mc.n:,} replications "
+        f"sampled weekly; iss-sim {__version__}. Dates UTC."
+    )

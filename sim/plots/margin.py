@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.patches import Patch
 
 from sim.plots.style import (
     FAILURE_COLOR,
@@ -35,7 +34,10 @@ from sim.plots.style import (
     Axes,
     Figure,
     consumable_styles,
+    cut_axis,
+    data_clip,
     date_axis,
+    date_labels,
     finish_run_axes,
     keep_clear,
     lay_out,
@@ -165,26 +167,6 @@ def _margin_panel(
     setattr(ax, _NOTES, (callouts, names, fixed))
 
 
-def data_clip(ax: Axes, top: float) -> Rectangle:
-    """The data area of ``ax`` (days of supply 0 to ``top``, every date): lines clipped to
-    it stop at the axis cut, below the marker rows."""
-    area = blended_transform_factory(ax.transAxes, ax.transData)
-    return Rectangle((0.0, -1e9), 1.0, top + 1e9, transform=area, fc="none", ec="none")
-
-
-def cut_axis(ax: Axes, top: float, cut: bool) -> None:
-    """Ticks and grid only in the data area (0 to ``top``), a line where it ends; with
-    ``cut``, that line is the cut and its value is the top tick."""
-    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
-             if 0 <= t <= top + 1e-9]  # fmt: skip
-    if cut:
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else top
-        ticks = [t for t in ticks if top - t > 0.45 * step] + [top]
-    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
-    ax.axhline(top, color="#555555" if cut else "#bbbbbb", lw=0.9 if cut else 0.6, zorder=1.2,
-               gid="data_top")  # fmt: skip
-
-
 def _column(r: RunData, c: str, seg: str | None) -> tuple[str, str]:
     """(series column, legend label) of consumable ``c`` in a panel of segment ``seg``."""
     own = r.stocks.get(c, [])
@@ -246,7 +228,7 @@ def overlay_chart(
         if consumable is None:  # narrow panels: which runs hold one station stock, in the key
             rows, width = panel_rows(ids, split), 32  # width: characters of a panel's note
             fig, panels = panel_grid(rows, 12.0, 2.9, 1.2)
-            title = _overlay_title(names, "", 120)
+            title = _overlay_title(names, None, 120)
             for c in (c for c in ids if c in split):
                 if station := _station_runs(rs, names, c):
                     notes.append(f"{c}: one station stock in {', '.join(station)}")
@@ -254,17 +236,42 @@ def overlay_chart(
         else:  # one consumable per segment: stacked, the dates as wide as they can be
             rows, width = [[(consumable, "RS")], [(consumable, "USOS")]], 75
             fig, panels = panel_grid(rows, 10.0, 3.6, 0.9)
-            title = _overlay_title(names, f"{consumable} ", 100)
+            title = _overlay_title(names, consumable, 100)
+        bar_names = []
         for (c, seg), panel in panels:
-            _overlay_panel(panel, rs, names, c, seg, panel_title(c, seg), width)
+            bar_names += _overlay_panel(panel, rs, names, c, seg, panel_title(c, seg), width)
+        date_labels([p for _, p in panels])
         fig.suptitle(title, x=0.01, ha="left", fontsize=13)
+        source_line(fig, _overlay_source(rs, names))
         _corner_legend(fig, max(map(len, rows)), handles, notes)
+        _fit_bar_names(fig, bar_names)
         return fig
     c = consumable or min(ids, key=lambda k: _lowest(rs, k))
+    own = ax is None
     fig, ax = new_axes(ax)
-    _overlay_panel(ax, rs, names, c, None, _overlay_title(names, f"{c} ", 100))
+    bar_names = _overlay_panel(ax, rs, names, c, None, _overlay_title(names, c, 100))
+    ax.set_xlabel("date (UTC)")
     outside_legend(ax, handles)
+    if own:
+        source_line(fig, _overlay_source(rs, names))
+    _fit_bar_names(fig, bar_names)
     return fig
+
+
+def _overlay_source(rs: list[RunData], names: list[str]) -> str:
+    """The source line of an overlay: each run's scenario and seed, the version(s)."""
+    from sim._version import __version__
+
+    seeds = {r.seed for r in rs}
+    if len(seeds) == 1:  # the usual case: say it once
+        seed = next(iter(seeds))
+        runs = ", ".join(names) + ("" if seed is None else f" (seed {seed})")
+    else:
+        runs = "; ".join(
+            n if r.seed is None else f"{n} (seed {r.seed})" for r, n in zip(rs, names, strict=True)
+        )
+    versions = ", ".join(dict.fromkeys(r.version or __version__ for r in rs))
+    return textwrap.shorten(f"Runs: {runs}. iss-sim {versions}. Dates UTC.", 400)
 
 
 # -- pieces ------------------------------------------------------------------------------
@@ -489,7 +496,11 @@ def _overlay_handles(rs: list[RunData], names: list[str]) -> list[Any]:
     ]
     handles.append(Line2D([], [], color=RESERVE_COLOR, ls="--", label="reserve"))
     if any(r.outages() for r in rs):
-        handles.append(Patch(color="#888888", alpha=0.6, label="pad outages\n(bars at top)"))
+        label = "pad outages: a bar per run\nin its colour, above the data"
+        handles.append(Patch(color="#888888", alpha=0.6, label=label))
+    if any(e.kind == "depleted" for r in rs for e in r.events):
+        handles.append(Line2D([], [], ls="none", marker="X", ms=8, color="#888888", mec="black",
+                              label="runs out (at 0)"))  # fmt: skip
     return handles
 
 
@@ -505,13 +516,14 @@ def _corner_legend(fig: Figure, cols: int, handles: list[Any], notes: list[str])
     outside_legend(corner, handles, notes, at=(0.0, 1.0))
 
 
-def _overlay_title(names: list[str], prefix: str, width: int) -> str:
-    """``<prefix>days of supply: A vs B vs C``, or with only the first and last run when
-    that is longer than ``width`` characters (the key names them all)."""
-    title = f"{prefix}days of supply: " + " vs ".join(names)
+def _overlay_title(names: list[str], consumable: str | None, width: int) -> str:
+    """``Days of supply[ of <consumable>]: A vs B vs C``, or with only the first and last
+    run when that is longer than ``width`` characters (the key names them all)."""
+    what = "Days of supply" if consumable is None else f"Days of supply of {consumable}"
+    title = f"{what}: " + " vs ".join(names)
     if len(title) > width:
-        title = f"{prefix}days of supply: {names[0]} … {names[-1]} ({len(names)} runs)"
-    return title if len(title) <= width else f"{prefix}days of supply of {len(names)} runs"
+        title = f"{what}: {names[0]} … {names[-1]} ({len(names)} runs)"
+    return title if len(title) <= width else f"{what}, {len(names)} runs"
 
 
 def _station_runs(rs: list[RunData], names: list[str], c: str) -> list[str]:
@@ -548,16 +560,19 @@ def _overlay_panel(
     seg: str | None,
     title: str,
     note_width: int = 90,
-) -> None:
+) -> list[tuple[Any, float, float]]:
     """One consumable's days of supply (in segment ``seg``; None: station-wide, the worst
-    segment) for every run that has it, reserve, pad outages; notes top right, in lines of
-    ``note_width`` characters (fewer than the names of the runs holding one station stock
-    have: their number instead, the names being in the key)."""
+    segment) for every run that has it, reserve, depletions; pad outages as a bar per run
+    above the data, named by pad; notes top right, in lines of ``note_width`` characters
+    (fewer than the names of the runs holding one station stock have: their number
+    instead, the names being in the key). Returns the bars' names with their bars' ends
+    (as date numbers), to fit once laid out (:func:`_fit_bar_names`)."""
     have = [(i, r) for i, r in enumerate(rs) if c in r.reserve_days]
     columns = [_overlay_column(r, c, seg) for _, r in have]
     arrays = [r.series[col] for (_, r), (col, _) in zip(have, columns, strict=True)]
     reserves = {r.reserve_days[c] for _, r in have}
     top, notes = _days_scale(arrays, sorted(reserves))
+    cut = any(n.startswith("axis cut") for n in notes)
     station = [names[i] for (i, _), (_, mine) in zip(have, columns, strict=True) if not mine]
     if station:  # drawn in both segments' panels, so say which runs they are
         note = f"one station stock: {', '.join(station)}"
@@ -566,14 +581,35 @@ def _overlay_panel(
         notes = [note, *notes]
     elif seg is None and any(len(r.stocks.get(c, [])) > 1 for _, r in have):
         notes = ["worst segment at each instant", *notes]
-    for (i, r), y in zip(have, arrays, strict=True):
+    barred = [(i, r) for i, r in have if r.outages()]
+    data_top = 1.0 - (0.02 + _BAR_ROW * len(barred) if barred else 0.0)
+    clip = data_clip(ax, top)
+    for (i, r), y, (col, _) in zip(have, arrays, columns, strict=True):
         color = LINE_COLORS[i % len(LINE_COLORS)]
         gid = f"overlay:{c}:{i}" if seg is None else f"overlay:{c}:{seg}:{i}"
-        ax.plot(to_dates(r.epoch, r.series["day"]), _shown(y, top), color=color, lw=1.8,
-                ls=LINE_STYLES[i % 4], label=names[i], gid=gid)  # fmt: skip
-        for _, start, end, _ in r.outages():  # one bar per run in a band above the data
-            ax.axvspan(to_date(r.epoch, start), to_date(r.epoch, end), ymin=0.975 - 0.028 * i,
-                       ymax=0.995 - 0.028 * i, color=color, alpha=0.6, lw=0)  # fmt: skip
+        (line,) = ax.plot(to_dates(r.epoch, r.series["day"]), _shown(y, top), color=color, lw=1.8,
+                          ls=LINE_STYLES[i % 4], label=names[i], gid=gid)  # fmt: skip
+        line.set_clip_path(clip)
+        out = [e.day for e in r.events if e.kind == "depleted" and e.subject == c
+               and _overlay_event_here(r, e, seg, col)]  # fmt: skip
+        if out:
+            ax.plot(to_dates(r.epoch, out), [0] * len(out), ls="none", marker="X", ms=9,
+                    color=color, mec="black", clip_on=False, zorder=5,
+                    gid=f"depleted:{c}:{i}")  # fmt: skip
+    bar_names = []
+    for k, (i, r) in enumerate(barred):  # one row of bars per run, above the data
+        hi = 1.0 - 0.01 - _BAR_ROW * k
+        lo = hi - _BAR_ROW + 0.008
+        for pad, start, end, _ in r.outages():
+            t0, t1 = to_date(r.epoch, start), to_date(r.epoch, end)
+            ax.axvspan(t0, t1, ymin=lo, ymax=hi, color=LINE_COLORS[i % len(LINE_COLORS)],
+                       alpha=0.6, lw=0, gid=f"outage:{c}:{i}")  # fmt: skip
+            text = ax.text(t0, (lo + hi) / 2, f" {r.pad_name(pad)} down", va="center",
+                           fontsize=6.5, transform=ax.get_xaxis_transform(), clip_on=True,
+                           gid=f"outage_name:{i}")  # fmt: skip
+            text.set_in_layout(False)
+            span = mdates.date2num([t0, t1])  # type: ignore[no-untyped-call]
+            bar_names.append((text, float(span[0]), float(span[1])))
     for level in reserves:  # one grey line per distinct reserve level, labelled
         ax.axhline(level, color=RESERVE_COLOR, ls="--", lw=1.4, alpha=0.9, zorder=1.5)
         ax.text(0.002, level, f" reserve {level:g} d", va="bottom", fontsize=7.5,
@@ -581,9 +617,44 @@ def _overlay_panel(
     ax.set_xlim(
         min(to_date(r.epoch, 0.0) for r in rs), max(to_date(r.epoch, r.horizon_days) for r in rs)
     )
-    ax.set_ylim(0, top * (1.02 + 0.035 * len(rs)))
+    ax.set_ylim(0, top / data_top)
     date_axis(ax)
+    cut_axis(ax, top, cut)
     ax.set_ylabel("days of supply")
     ax.set_title(title, loc="left", fontsize=11)
     if notes:
         ax.set_title(_notes_text(notes, note_width), loc="right", fontsize=8, color="#555555")
+    return bar_names
+
+
+_BAR_ROW = 0.045
+"""Height of a run's row of outage bars, a fraction of the panel's height."""
+
+
+def _overlay_event_here(r: RunData, e: Any, seg: str | None, column: str) -> bool:
+    """Whether the stock event ``e`` is of the series ``column`` a panel of ``seg`` draws
+    for run ``r``."""
+    own = r.stocks.get(e.subject, [])
+    if seg is None or len(own) < 2:
+        return True
+    return column == f"{e.subject}_{seg}_days" and e.segment == seg
+
+
+def _fit_bar_names(fig: Figure, bar_names: list[tuple[Any, float, float]]) -> None:
+    """Each outage bar's name inside the bar if it fits, else just after it (in the same
+    row), else left out, measured once laid out."""
+    if not bar_names:
+        return
+    renderer = lay_out(fig)
+    for text, start, end in bar_names:
+        ax = text.axes
+        x0, x1 = ax.get_xlim()
+        px_per_unit = ax.get_window_extent(renderer).width / (x1 - x0)
+        width = text.get_window_extent(renderer).width / px_per_unit  # in date units
+        if width <= (min(end, x1) - max(start, x0)):
+            continue
+        if end + width <= x1:
+            text.set_x(end)
+            text.set_color("#333333")
+        else:
+            text.remove()

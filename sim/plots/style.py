@@ -26,6 +26,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
 from sim.results.result import Result
 from sim.results.rundata import RunData
@@ -42,7 +45,10 @@ __all__ = [
     "Figure",
     "color_for",
     "consumable_styles",
+    "cut_axis",
+    "data_clip",
     "date_axis",
+    "date_labels",
     "drawn_by_us",
     "finish_run_axes",
     "headline",
@@ -153,9 +159,11 @@ def run_source(r: RunData) -> str:
 
 
 def source_line(fig: Figure, text: str) -> None:
-    """``text`` in small grey type along the bottom left of the figure (space is made for
-    it by the constrained layout)."""
-    fig.supxlabel(text, x=0.005, ha="left", fontsize=7.5, color="#555555")
+    """``text`` in small grey type along the bottom left of the figure, in lines as wide
+    as the figure (space is made for it by the constrained layout)."""
+    chars = int(float(fig.get_size_inches()[0]) * 17)
+    fig.supxlabel(textwrap.fill(text, chars, break_on_hyphens=False), x=0.005, ha="left",
+                  fontsize=7.5, color="#555555")  # fmt: skip
 
 
 def to_dates(epoch: date, days: Any) -> np.ndarray:
@@ -289,6 +297,19 @@ def outside_legend(
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=at, fontsize=8.5, frameon=False)
 
 
+def date_labels(panels: Sequence[Axes]) -> None:
+    """ "date (UTC)" under the lowest of ``panels`` in each column of their grid."""
+    lowest: dict[int, tuple[int, Axes]] = {}
+    for panel in panels:
+        spec = panel.get_subplotspec()
+        if spec is not None:
+            col, row = spec.colspan.start, spec.rowspan.start
+            if col not in lowest or row > lowest[col][0]:
+                lowest[col] = (row, panel)
+    for _, panel in lowest.values():
+        panel.set_xlabel("date (UTC)")
+
+
 def finish_run_axes(
     ax: Axes,
     r: RunData,
@@ -332,6 +353,26 @@ def lay_out(fig: Figure) -> Any:
     if engine is not None:
         engine.execute(fig)
     return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def data_clip(ax: Axes, top: float) -> Rectangle:
+    """The data area of ``ax`` (days of supply 0 to ``top``, every date): lines clipped to
+    it stop at the axis cut, below the marker rows."""
+    area = blended_transform_factory(ax.transAxes, ax.transData)
+    return Rectangle((0.0, -1e9), 1.0, top + 1e9, transform=area, fc="none", ec="none")
+
+
+def cut_axis(ax: Axes, top: float, cut: bool) -> None:
+    """Ticks and grid only in the data area (0 to ``top``), a line where it ends; with
+    ``cut``, that line is the cut and its value is the top tick."""
+    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
+             if 0 <= t <= top + 1e-9]  # fmt: skip
+    if cut:
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else top
+        ticks = [t for t in ticks if top - t > 0.45 * step] + [top]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.axhline(top, color="#555555" if cut else "#bbbbbb", lw=0.9 if cut else 0.6, zorder=1.2,
+               gid="data_top")  # fmt: skip
 
 
 def keep_clear(

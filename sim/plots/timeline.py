@@ -93,8 +93,7 @@ def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     if unlabelled:  # in a line the layout (as measured) does not depend on
         note = f"{unlabelled} stay{'s' * (unlabelled > 1)} too short to name."
         if own:
-            fig.supxlabel(f"{run_source(r)} {note}", x=0.005, ha="left", fontsize=7.5,
-                          color="#555555")  # fmt: skip
+            source_line(fig, f"{run_source(r)} {note}")
         else:
             ax.set_title(note, loc="right", fontsize=8, color="#555555")
     return fig

@@ -201,7 +201,7 @@ def test_overlay_small_multiples_and_duplicate_names(tmp_path: Path, result, unc
         result.write(tmp_path / name)
     runs = [load_run(tmp_path / "a"), load_run(tmp_path / "b")]
     fig = overlay_chart(runs, "food")
-    assert [ln.get_label() for ln in fig.axes[0].lines if ln.get_gid()] == [
+    assert [ln.get_label() for ln in lines(fig, "overlay:").values()] == [
         "minimal (a)",
         "minimal (b)",
     ]
