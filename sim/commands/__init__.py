@@ -21,6 +21,7 @@ __all__ = [
     "ExitCode",
     "Terminated",
     "UserError",
+    "add_dpi",
     "add_set",
     "configure_logging",
     "err",
@@ -91,6 +92,32 @@ def progress(total: int | None, what: str, unit: str) -> Any:
 
     shown = sys.stderr.isatty() and log.isEnabledFor(logging.INFO)
     return tqdm(total=total, desc=what, unit=unit, file=sys.stderr, disable=not shown, leave=True)
+
+
+DPI = 120
+"""Pixels per inch of PNG charts unless --dpi says otherwise (as sim.plots.style.DEFAULT_DPI,
+kept here so that parsing arguments loads no matplotlib)."""
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 30 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"{value} is outside 30..1200")
+    return value
+
+
+def add_dpi(p: argparse.ArgumentParser) -> None:
+    """Add the ``--dpi N`` option of commands that write charts."""
+    p.add_argument(
+        "--dpi",
+        type=_dpi,
+        default=DPI,
+        metavar="N",
+        help=f"pixels per inch of PNG charts (default {DPI}; 300 for print); SVG text stays text",
+    )
 
 
 def add_set(p: argparse.ArgumentParser) -> None:

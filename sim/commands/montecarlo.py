@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import math
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, log, out, progress
+from sim.commands import ExitCode, UserError, add_dpi, add_set, log, out, progress
 from sim.commands.run import html_report
 from sim.experiments.executors import KINDS, make_executor
 from sim.experiments.montecarlo import MAX_REPLICATIONS, MonteCarloResult, montecarlo
@@ -104,6 +105,7 @@ def register(sub: Any) -> None:
         help="also write report.html into DIR: one self-contained HTML file with the "
         "probabilities, quantiles, fan charts and the scenario's sources",
     )
+    add_dpi(p)
     add_set(p)
     p.set_defaults(handler=handle)
 
@@ -162,7 +164,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
 
         def fill(d: Path) -> None:
             results[0].write_files(d, quantiles, extra)
-            _fan(results[0], d)
+            _fan(results[0], d, args.dpi)
             if args.html:
                 html_report(d, folder, results)
 
@@ -174,7 +176,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
         summaries = [pair.summary(quantiles) for pair in pairs]
 
         def fill_paired(d: Path) -> None:
-            write_paired(d, labels, results, summaries, quantiles, precision, _fan)
+            fan = partial(_fan, dpi=args.dpi)
+            write_paired(d, labels, results, summaries, quantiles, precision, fan)
             if args.html:
                 html_report(d, folder, results)
 
@@ -268,9 +271,10 @@ def _is_fixed(sc: Scenario) -> bool:
 
 
 # -- output ----------------------------------------------------------------------------------
-def _fan(result: MonteCarloResult, folder: Path) -> None:
-    """Draw ``fan.png`` of ``result`` into ``folder`` (matplotlib only when writing)."""
+def _fan(result: MonteCarloResult, folder: Path, dpi: int) -> None:
+    """Draw ``fan.png`` of ``result`` into ``folder`` at ``dpi`` (matplotlib only when
+    writing)."""
     from sim.plots.fan import fan_chart
     from sim.plots.style import save
 
-    save(fan_chart(result), folder / "fan.png")
+    save(fan_chart(result), folder / "fan.png", dpi)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, out
+from sim.commands import ExitCode, UserError, add_dpi, out
 from sim.commands.run import CHART_FORMATS
 from sim.results.folders import is_result_folder, pid_alive
 from sim.results.rundata import RunDataError, load_run
@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
         help=f"where to write the charts (default: DIR itself; {COMPARE_DIR}/ for several)",
     )
     p.add_argument("--format", choices=CHART_FORMATS, default="png", help="default: png")
+    add_dpi(p)
     p.add_argument(
         "--force",
         action="store_true",
@@ -49,12 +50,13 @@ def handle(args: argparse.Namespace) -> ExitCode:
     from sim.plots import write_overlay_charts, write_run_charts  # imports matplotlib
 
     fmt: str = args.format
+    dpi: int = args.dpi
     if len(runs) == 1:
         target = Path(args.output or args.folders[0])
-        names = _write_into(target, lambda d: write_run_charts(runs[0], d, fmt), args.force)
+        names = _write_into(target, lambda d: write_run_charts(runs[0], d, fmt, dpi), args.force)
     else:
         target = Path(args.output) if args.output else COMPARE_DIR
-        names = _write_into(target, lambda d: write_overlay_charts(runs, d, fmt), args.force)
+        names = _write_into(target, lambda d: write_overlay_charts(runs, d, fmt, dpi), args.force)
     out(f"wrote {', '.join(names)} in {target}/")
     return ExitCode.OK
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, log, out
+from sim.commands import ExitCode, UserError, add_dpi, add_set, log, out
 from sim.results.folders import check_target
 from sim.results.report import run_summary
 from sim.results.result import simulate
@@ -44,6 +44,7 @@ def register(sub: Any) -> None:
         help="also write report.html into the result folder: one self-contained HTML file "
         "with the tables, every chart and the scenario's sources (see 'iss-sim report')",
     )
+    add_dpi(p)
     p.set_defaults(handler=handle)
 
 
@@ -63,7 +64,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
     if plot:
         from sim.plots import write_run_charts  # matplotlib is imported only when needed
 
-        extras.append(lambda d: write_run_charts(result, d, fmt))
+        dpi = args.dpi
+        extras.append(lambda d: write_run_charts(result, d, fmt, dpi))
     if args.html:
         extras.append(lambda d: html_report(d, folder))
 

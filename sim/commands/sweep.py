@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, out
+from sim.commands import ExitCode, UserError, add_dpi, add_set, out
 from sim.experiments.report import default_metrics, sweep_table
 from sim.experiments.sweep import SweepResult, sweep
 from sim.results import write_atomically
@@ -58,6 +58,7 @@ def register(sub: Any) -> None:
         help="metric to tabulate and plot (repeatable; default: each consumable's "
         "min_days_of_supply and the uncrewed days)",
     )
+    add_dpi(p)
     add_set(p)
     p.set_defaults(handler=handle)
 
@@ -93,7 +94,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     chosen = args.metric or default_metrics(result)
     plotted = [m for m in args.metric if _numeric(result, m)] or None  # None: days of supply
     folder = Path(args.output) if args.output else Path("results") / f"{result.scenario}-sweep"
-    write_atomically(folder, lambda d: _write(result, d, plotted), force=args.force)
+    write_atomically(folder, lambda d: _write(result, d, plotted, args.dpi), force=args.force)
     out(sweep_table(result, chosen))
     out("")
     out(f"  wrote {folder}/ (sweep.csv, sweep.json, sweep.png): {len(result.runs)} runs")
@@ -105,10 +106,10 @@ def _numeric(result: SweepResult, metric: str) -> bool:
     return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
 
 
-def _write(result: SweepResult, folder: Path, metrics: list[str] | None) -> None:
+def _write(result: SweepResult, folder: Path, metrics: list[str] | None, dpi: int) -> None:
     """The sweep's files and its chart (``metrics`` against the first parameter)."""
     from sim.plots.style import save  # matplotlib only when writing
     from sim.plots.sweep import sweep_chart
 
     result.write_files(folder)
-    save(sweep_chart(result, metrics), folder / "sweep.png")
+    save(sweep_chart(result, metrics), folder / "sweep.png", dpi)

@@ -19,7 +19,7 @@ from sim.plots.crew import crew_chart
 from sim.plots.fan import fan_chart
 from sim.plots.fragility import fragility_chart
 from sim.plots.margin import margin_chart, overlay_chart
-from sim.plots.style import AnyRun, save
+from sim.plots.style import DEFAULT_DPI, AnyRun, save
 from sim.plots.sweep import sweep_chart
 from sim.plots.timeline import timeline_chart
 from sim.results.rundata import as_run
@@ -39,22 +39,25 @@ __all__ = [
 ]
 
 
-def write_run_charts(run: AnyRun, folder: str | Path, fmt: str = "png") -> list[Path]:
+def write_run_charts(
+    run: AnyRun, folder: str | Path, fmt: str = "png", dpi: int = DEFAULT_DPI
+) -> list[Path]:
     """Write ``margin``, ``crew`` and ``timeline`` charts (and ``altitude`` when the run
-    models it; ``fmt``: png or svg) into ``folder``."""
+    models it; ``fmt``: png, at ``dpi``, or svg) into ``folder``."""
     r, d = as_run(run), Path(folder)
     charts = {"margin": margin_chart, "crew": crew_chart, "timeline": timeline_chart}
     if has_altitude(r):
         charts["altitude"] = altitude_chart
-    return [save(draw(r), d / f"{name}.{fmt}") for name, draw in charts.items()]
+    return [save(draw(r), d / f"{name}.{fmt}", dpi) for name, draw in charts.items()]
 
 
 def write_overlay_charts(
-    runs: Sequence[AnyRun], folder: str | Path, fmt: str = "png"
+    runs: Sequence[AnyRun], folder: str | Path, fmt: str = "png", dpi: int = DEFAULT_DPI
 ) -> list[Path]:
-    """Write ``overlay`` (every consumable) and ``overlay-<consumable>`` into ``folder``."""
+    """Write ``overlay`` (every consumable) and ``overlay-<consumable>`` into ``folder``
+    (``fmt``: png, at ``dpi``, or svg)."""
     rs, d = [as_run(r) for r in runs], Path(folder)
-    paths = [save(overlay_chart(rs), d / f"overlay.{fmt}")]
+    paths = [save(overlay_chart(rs), d / f"overlay.{fmt}", dpi)]
     for c in dict.fromkeys(c for r in rs for c in r.consumables):
-        paths.append(save(overlay_chart(rs, c), d / f"overlay-{c}.{fmt}"))
+        paths.append(save(overlay_chart(rs, c), d / f"overlay-{c}.{fmt}", dpi))
     return paths
