@@ -61,11 +61,12 @@ def handle(args: argparse.Namespace) -> ExitCode:
     fmt = args.format or "png"
     plot = args.plot or args.format is not None
     extras: list[Callable[[Path], object]] = []
+    charts: list[Path] = []
     if plot:
         from sim.plots import write_run_charts  # matplotlib is imported only when needed
 
         dpi = args.dpi
-        extras.append(lambda d: write_run_charts(result, d, fmt, dpi))
+        extras.append(lambda d: charts.extend(write_run_charts(result, d, fmt, dpi)))
     if args.html:
         extras.append(lambda d: html_report(d, folder))
 
@@ -78,8 +79,8 @@ def handle(args: argparse.Namespace) -> ExitCode:
         out(json.dumps(result.metrics, indent=2))
     else:
         out(run_summary(result, str(folder)))
-        if plot:
-            out(f"  charts: margin.{fmt}, crew.{fmt}, timeline.{fmt}")
+        if plot:  # altitude too when the scenario models it
+            out(f"  charts: {', '.join(path.name for path in charts)}")
         if args.html:
             out("  report: report.html (one file; open it in a browser)")
     return ExitCode.OK

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.plots.style import (
+    AXES_SHARE,
     FAILURE_COLOR,
     RESERVE_COLOR,
     SEGMENT_COLORS,
@@ -14,7 +15,10 @@ from sim.plots.style import (
     Figure,
     finish_run_axes,
     new_axes,
+    run_source,
+    run_title,
     shade_outages,
+    source_line,
     to_date,
     to_dates,
 )
@@ -41,6 +45,7 @@ def altitude_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     r = as_run(run)
     if "altitude_km" not in r.series:
         raise ValueError(f"{r.scenario}: the run does not model the altitude")
+    own = ax is None
     fig, ax = new_axes(ax)
     s = r.series
     x = to_dates(r.epoch, s["day"])
@@ -78,8 +83,12 @@ def altitude_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
             ax.annotate(f"under the floor {iso_date(r.epoch, e.day)}", (when, lo + 0.05 * span),
                         fontsize=8, color=FAILURE_COLOR, ha="left", weight="bold")  # fmt: skip
     shade_outages(ax, r)
-    finish_run_axes(ax, r, None, "mean altitude (km)",
-                    f"{r.scenario}: station altitude and reboosts")  # fmt: skip
+    title = run_title(
+        "Station altitude and reboosts", r, AXES_SHARE * float(fig.get_size_inches()[0])
+    )
+    finish_run_axes(ax, r, None, "mean altitude (km)", title)
     ax.set_ylim(lo - 0.1 * span, hi + 0.1 * span)
     ax.set_xlabel("date (UTC)")
+    if own:
+        source_line(fig, run_source(r))
     return fig

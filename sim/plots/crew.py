@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from sim.plots.style import (
+    AXES_SHARE,
     FAILURE_COLOR,
     SEGMENT_COLORS,
     AnyRun,
@@ -34,7 +35,8 @@ _MARKED = {
     "forced_return": ("{} forced home", ":"),
     "evacuation": ("{} evacuated", "-."),
     "decrew": ("{} home early", "-."),
-    "lifeboat_damaged": ("{} damaged: no lifeboat", "--"),
+    "lifeboat_damaged": ("{} damaged: no lifeboat", (0, (5, 1.5, 1, 1.5, 1, 1.5))),
+    "crew_transfer": ("crew moved to {}", (0, (1, 1))),
 }
 """Events drawn as a vertical line with a label: text for the subject, and dashes."""
 OUTAGE_EDGE = (0.6, 0.42, 0.0, 0.45)
@@ -44,6 +46,7 @@ _LEGEND = {
     "evacuation": "evacuation (crew rule)",
     "decrew": "decrew (crew rule)",
     "lifeboat_damaged": "lifeboat damaged",
+    "crew_transfer": "crew moved to a new lifeboat",
 }
 _ROWS = {"RS": (0.955, 0.99), "USOS": (0.915, 0.95)}
 """Axes fractions of the bar saying a segment is uncrewed."""
@@ -86,9 +89,8 @@ def crew_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
                              label="crew without a lifeboat seat"))  # fmt: skip
     handles += _bar_uncrewed(ax, r)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    width = float(fig.get_size_inches()[0])
-    finish_run_axes(ax, r, top, "people on board", run_title("Crew on board", r, width),
-                    legend=False)  # fmt: skip
+    title = run_title("Crew on board", r, AXES_SHARE * float(fig.get_size_inches()[0]))
+    finish_run_axes(ax, r, top, "people on board", title, legend=False)
     outside_legend(ax, handles, notes)
     ax.set_xlabel("date (UTC)")
     if own:

@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.plots.style import (
+    AXES_SHARE,
     FAILURE_COLOR,
     LINE_STYLES,
     OKABE_ITO,
@@ -93,7 +94,7 @@ def margin_chart(
         own = ax is None
         fig, ax = new_axes(ax)
         width = float(fig.get_size_inches()[0])
-        _margin_panel(ax, r, ids, None, run_title("Days of supply", r, width), styles)
+        _margin_panel(ax, r, ids, None, run_title("Days of supply", r, AXES_SHARE * width), styles)
         ax.set_xlabel("date (UTC)")
         if own:
             source_line(fig, run_source(r))
@@ -299,8 +300,9 @@ def _days_scale(
         top = float(round(cap))
         notes.append(f"axis cut at {top:.0f} days")
         for name, a in zip(names, arrays, strict=False):
-            if np.all(a > top):
-                low = float(np.min(a))
+            used = a[np.isfinite(a)]  # never consumed (all ∞) has its own note
+            if used.size and np.all(a > top):
+                low = float(np.min(used))
                 notes.append(f"{name}: above the cut throughout (lowest {low:.0f} d)")
     else:
         top *= 1.05
@@ -642,7 +644,7 @@ def _overlay_event_here(r: RunData, e: Any, seg: str | None, column: str) -> boo
 
 def _fit_bar_names(fig: Figure, bar_names: list[tuple[Any, float, float]]) -> None:
     """Each outage bar's name inside the bar if it fits, else just after it (in the same
-    row), else left out, measured once laid out."""
+    row), else just before it, else left out, measured once laid out."""
     if not bar_names:
         return
     renderer = lay_out(fig)
@@ -655,6 +657,10 @@ def _fit_bar_names(fig: Figure, bar_names: list[tuple[Any, float, float]]) -> No
             continue
         if end + width <= x1:
             text.set_x(end)
+            text.set_color("#333333")
+        elif start - width >= x0:  # before the bar, then
+            text.set_text(text.get_text().strip() + " ")
+            text.set_horizontalalignment("right")
             text.set_color("#333333")
         else:
             text.remove()

@@ -34,6 +34,7 @@ from sim.results.result import Result
 from sim.results.rundata import RunData
 
 __all__ = [
+    "AXES_SHARE",
     "CONSUMABLE_COLORS",
     "CREATOR",
     "DEFAULT_DPI",
@@ -142,9 +143,14 @@ def headline(description: str, name: str, width: int = 120) -> str:
     return head
 
 
+AXES_SHARE = 0.72
+"""About the share of a run chart's width that its axes take (the key is on the right):
+the room of a title over the axes."""
+
+
 def run_title(what: str, r: RunData, width: float) -> str:
-    """``<what> — <headline of the scenario>``, on at most two lines of a figure ``width``
-    inches wide at 12-13 pt."""
+    """``<what> — <headline of the scenario>``, on at most two lines ``width`` inches wide
+    (the figure's for a figure title, ``AXES_SHARE`` of it over an axes) at 12-13 pt."""
     chars = int(width * 10)
     text = f"{what} — {headline(r.description, r.scenario, 2 * chars - len(what) - 12)}"
     return textwrap.fill(text, chars)

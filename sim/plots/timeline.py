@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.plots.style import (
+    AXES_SHARE,
     FAILURE_COLOR,
     OUTAGE_COLOR,
     SEGMENT_COLORS,
@@ -84,7 +85,9 @@ def timeline_chart(run: AnyRun, ax: Axes | None = None) -> Figure:
     if pads and ports:
         ax.axhline(len(pads) - 0.5, color="#555555", lw=0.8)
     width = float(fig.get_size_inches()[0])
-    finish_run_axes(ax, r, None, None, run_title("Pads and ports", r, width), legend=False)
+    finish_run_axes(
+        ax, r, None, None, run_title("Pads and ports", r, AXES_SHARE * width), legend=False
+    )
     ax.set_xlabel("date (UTC)")
     if own:
         source_line(fig, run_source(r))
@@ -152,9 +155,9 @@ def _place_labels(
     bars: dict[int, list[tuple[float, float]]],
 ) -> int:
     """Fit each bar label, measured once laid out: inside its bar (shortened by dropping
-    a bracketed part if need be), else beside it (right, then left) in the free part of
-    its row, in smaller type if need be; a label that fits nowhere is removed. Returns
-    how many were removed."""
+    a bracketed part, then in smaller type, if need be), else beside it (right, then
+    left) in the free part of its row, else inside by its last word (``MS-35``); a label
+    that fits nowhere is removed. Returns how many were removed."""
     renderer = lay_out(fig)
     box = ax.get_window_extent(renderer)
     px_per_day = box.width / r.horizon_days
@@ -169,7 +172,15 @@ def _place_labels(
             text.set_text(text.get_text().split(" (")[0])
         if text.get_window_extent(renderer).width <= room:
             continue
-        if not _beside(text, lab, r, bars, taken, px_per_day, renderer):
+        text.set_fontsize(6.5)  # smaller type, still inside
+        if text.get_window_extent(renderer).width <= room:
+            continue
+        if _beside(text, lab, r, bars, taken, px_per_day, renderer):
+            continue
+        name = text.get_text()
+        text.set_text(name.rsplit(" ", 1)[-1])  # "MS-35" of "Progress MS-35", inside
+        text.set_fontsize(6.5)
+        if " " not in name or text.get_window_extent(renderer).width > room:
             text.remove()
             removed += 1
     return removed

@@ -269,13 +269,16 @@ def test_the_axis_cut_stated_is_the_one_drawn_and_no_line_runs_through_the_marke
 
 def test_a_line_above_the_cut_throughout_is_said_so() -> None:
     run = synthetic([100, 120, 90, 110, 100], [3] * 5, [3] * 5)
-    for c, days in (("water", [150.0] * 5), ("propellant", [5000.0, 4900, 4800, 4700, 4600])):
+    other = {"water": [150.0] * 5, "propellant": [5000.0, 4900, 4800, 4700, 4600]}
+    other["oxygen"] = [np.inf] * 5  # never consumed: the ∞ note says it, not "above the cut"
+    for c, days in other.items():
         run.series[f"{c}_days"] = np.array(days)
         run.series[f"{c}_kg"] = np.array(days)
         run.reserve_days[c] = 45.0
     fig = margin_chart(run)
     legend = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
     assert "propellant: above the cut throughout (lowest 4600 d)" in legend.replace("\n", " ")
+    assert "oxygen:" not in legend and "∞ (nothing consumed)" in legend
 
 
 # -- crew ------------------------------------------------------------------------------------
