@@ -1,16 +1,15 @@
 """Charts of experiments: sweep metrics against the swept parameter, with the reserve line.
 
 The swept parameter is named for a reader (``Site 31 repair (days)``, not the dotted path)
-where its path is a known pattern (:func:`param_label`); each consumable has the colour it
-has in every other chart, and each line its own marker and dashes, so that lines that
-coincide stay apart. By default the uncrewed days (that ``iss-sim sweep`` tabulates) are
-drawn too, in a panel of their own.
+where its path is a known pattern (:func:`param_label`, the table the fragility chart
+uses); each consumable has the colour it has in every other chart, and each line its own
+marker and dashes, so that lines that coincide stay apart. By default the uncrewed days
+(that ``iss-sim sweep`` tabulates) are drawn too, in a panel of their own.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from sim.experiments.fragility import param_label as param_label_of
 from sim.experiments.sweep import SweepResult
 from sim.plots.style import (
     LINE_STYLES,
@@ -34,61 +34,26 @@ from sim.plots.style import (
 from sim.results import metrics as mk
 from sim.scenario.specs import Value, value_text
 
-__all__ = ["PAD_LABELS", "param_label", "param_name", "sweep_chart"]
+__all__ = ["param_label", "param_name", "sweep_chart"]
 
 _DOS = ".min_days_of_supply"
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 """A marker per line of a panel, in order."""
 
-PAD_LABELS = {
-    "baikonur-31": "Site 31",
-    "vostochny-1s": "Vostochny Site 1S",
-    "slc-40": "SLC-40",
-    "lc-39a": "LC-39A",
-    "tanegashima": "Tanegashima",
-}
-"""Short names of the shipped pads, as the scenarios' descriptions call them."""
-
-_PARAMS: list[tuple[str, str, str | None]] = [
-    (r"pads\.([^.]+)\.outages\.[^.]+\.repair_days", "{pad} repair", "days"),
-    (r"pads\.([^.]+)\.outages\.[^.]+\.start", "{pad} outage start", None),
-    (r"pads\.([^.]+)\.ready_days", "{pad} ready time after a repair", "days"),
-    (r"pads\.([^.]+)\.turnaround_days", "{pad} turnaround", "days"),
-    (r"flights\.([^.]+)\.launch", "{0} launch date", None),
-    (r"flights\.([^.]+)\.stay_days", "{0} stay", "days"),
-    (r"flights\.([^.]+)\.cargo\.([^.]+)(?:\.kg)?", "{0} {1} cargo", "kg"),
-    (r"station\.consumables\.([^.]+)\.initial\.kg", "{0} stock at the start", "kg"),
-    (r"station\.consumables\.([^.]+)\.reserve_days", "{0} reserve line", "days of supply"),
-    (r"station\.consumables\.([^.]+)\.per_crew_day", "{0} use per person", "kg/day"),
-    (r"vehicles\.([^.]+)\.docked_life_days", "{0} docked life", "days"),
-    (r"vehicles\.([^.]+)\.transit_days", "{0} transit", "days"),
-    (r"rules\.handover_days", "crew handover", "days"),
-    (r"rules\.evacuate_below_days", "evacuation line", "days of supply"),
-    (r"uncertainty\.failure_probability", "launch failure probability", None),
-    (r"horizon", "horizon", None),
-]
-"""(path pattern, name, unit) of the parameters people sweep; the name may use the
-pattern's groups ({0}, {1}) and {pad}, the pad's short name."""
-
 
 def param_name(path: str) -> tuple[str, str | None]:
     """(name, unit) of the swept parameter ``path`` for a reader: ``("Site 31 repair",
-    "days")`` for ``pads.baikonur-31.outages.0.repair_days``; the path itself (no unit)
-    when it matches no known pattern."""
-    for pattern, name, unit in _PARAMS:
-        m = re.fullmatch(pattern, path)
-        if m is not None:
-            groups = m.groups()
-            pad = PAD_LABELS.get(groups[0], groups[0]) if groups else ""
-            text = name.format(*groups, pad=pad)
-            return text[:1].upper() + text[1:], unit
-    return path, None
+    "days")`` for ``pads.baikonur-31.outages.0.repair_days``; the path itself when it
+    matches no known pattern (one table for every chart:
+    :func:`sim.experiments.fragility.param_label`)."""
+    label = param_label_of(path)
+    return label.name, label.unit or None
 
 
 def param_label(path: str) -> str:
-    """The axis label of the swept parameter ``path``: its name and unit."""
-    name, unit = param_name(path)
-    return name if unit is None else f"{name} ({unit})"
+    """The axis label of the swept parameter ``path``: its name and unit,
+    ``Site 31 repair (days)``."""
+    return param_label_of(path).axis
 
 
 def _number(v: Any) -> float:
