@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, log, out, progress
+from sim.commands import ExitCode, UserError, add_dpi, add_set, log, out, progress
 from sim.experiments.executors import make_executor
 from sim.experiments.fragility import CHECK_VALUES, CRITERIA, FragilityResult, fragility
 from sim.experiments.montecarlo import MAX_REPLICATIONS
@@ -74,6 +74,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print fragility.json instead of the text")
     p.add_argument("--workers", type=int, metavar="N", help="processes (default 1: in-process)")
     add_set(p)
+    add_dpi(p)
     p.set_defaults(handler=handle)
 
 
@@ -102,7 +103,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
             )  # fmt: skip
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    write_atomically(folder, lambda d: _fill(result, d), force=args.force)
+    write_atomically(folder, lambda d: _fill(result, d, args.dpi), force=args.force)
     if args.json:
         out(json.dumps(result.to_json(), indent=2, allow_nan=False))
     else:
@@ -114,10 +115,10 @@ def handle(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _fill(result: FragilityResult, folder: Path) -> None:
+def _fill(result: FragilityResult, folder: Path, dpi: int) -> None:
     """The data files and the chart (matplotlib only when writing)."""
     from sim.plots.fragility import fragility_chart
     from sim.plots.style import save
 
     result.write_files(folder)
-    save(fragility_chart(result), folder / "fragility.png")
+    save(fragility_chart(result), folder / "fragility.png", dpi)

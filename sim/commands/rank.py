@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.commands import ExitCode, UserError, add_set, out, progress
+from sim.commands import ExitCode, UserError, add_dpi, add_set, out, progress
 from sim.experiments.rank import DEFAULT_SLIPS, RankResult, rank
 from sim.experiments.report import rank_text
 from sim.results import write_atomically
@@ -47,6 +47,7 @@ def register(sub: Any) -> None:
         "--workers", type=int, default=1, metavar="N", help="processes (default 1: in-process)"
     )
     add_set(p)
+    add_dpi(p)
     p.set_defaults(handler=handle)
 
 
@@ -69,7 +70,7 @@ def handle(args: argparse.Namespace) -> ExitCode:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     folder = Path(args.output) if args.output else Path("results") / f"{result.scenario}-rank"
-    write_atomically(folder, lambda d: _write(result, d), force=args.force)
+    write_atomically(folder, lambda d: _write(result, d, args.dpi), force=args.force)
     if args.json:
         out(json.dumps(result.to_json(), indent=2, allow_nan=False))
     else:
@@ -79,10 +80,10 @@ def handle(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _write(result: RankResult, folder: Path) -> None:
+def _write(result: RankResult, folder: Path, dpi: int) -> None:
     """The ranking's files and its tornado chart."""
     from sim.plots.rank import rank_chart  # matplotlib only when writing
     from sim.plots.style import save
 
     result.write_files(folder)
-    save(rank_chart(result), folder / "rank.png")
+    save(rank_chart(result), folder / "rank.png", dpi)

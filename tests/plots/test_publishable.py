@@ -432,3 +432,19 @@ def test_save_writes_a_png_at_the_dpi_asked(tmp_path: Path, minimal) -> None:
     small = save(margin_chart(minimal), tmp_path / "a.png", dpi=50)
     large = save(margin_chart(minimal), tmp_path / "b.png", dpi=100)
     assert png_size(small) == (500, 275) and png_size(large) == (1000, 550)
+
+
+def test_rank_and_fragility_charts_take_the_dpi_too(tmp_path: Path, cli: Cli) -> None:
+    sizes = {}
+    for dpi in ("40", "80"):
+        out = tmp_path / f"rank{dpi}"
+        code, _, err = cli("rank", MINIMAL, "--dpi", dpi, "-o", str(out), "-q")
+        assert code == 0, err
+        frag = tmp_path / f"frag{dpi}"
+        repair = "pads.baikonur-31.outages.0.repair_days"
+        code, _, err = cli("fragility", MINIMAL, "--param", repair, "-n", "3", "--lo", "5",
+                           "--hi", "30", "--dpi", dpi, "-o", str(frag), "-q")  # fmt: skip
+        assert code == 0, err
+        sizes[dpi] = (png_size(out / "rank.png"), png_size(frag / "fragility.png"))
+    for small, big in zip(sizes["40"], sizes["80"], strict=True):
+        assert big[0] == 2 * small[0]
