@@ -4,7 +4,6 @@ files), a Monte Carlo ensemble (``montecarlo.json``, ``fan.png``) or a paired en
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,8 +12,8 @@ from sim.engine.record import EventLog
 from sim.htmlreport.provenance import Provenance, provenance
 from sim.results.folders import MARKERS
 from sim.results.result import Result
-from sim.results.rundata import RunData, RunDataError, load_run
-from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_bytes, read_file
+from sim.results.rundata import RunData, RunDataError, load_run, read_json_object
+from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_bytes
 
 if TYPE_CHECKING:
     from sim.experiments.montecarlo import MonteCarloResult
@@ -96,19 +95,7 @@ def load_part(folder: str | Path, label: str | None = None) -> Part:
 
 
 def _json(path: Path, shown: str) -> dict[str, Any]:
-    try:
-        text = read_file(path, "result file", MAX_RESULT_BYTES)
-    except UnreadableFile as exc:
-        raise ReportError(f"{shown}: {exc.reason}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:
-        raise ReportError(f"{shown}: not usable JSON: {str(exc)[:120]}") from None
-    if not isinstance(data, dict):
-        raise ReportError(f"{shown}: expected a JSON object, found {type(data).__name__}")
-    return data
+    return read_json_object(path, ReportError, shown)
 
 
 def _run(d: Path, shown: str) -> Run:

@@ -26,7 +26,7 @@ from sim.scenario.yamlsource import MAX_RESULT_BYTES, UnreadableFile, read_file
 if TYPE_CHECKING:
     from sim.results.result import Result
 
-__all__ = ["FILES", "RunData", "RunDataError", "as_run", "load_run"]
+__all__ = ["FILES", "RunData", "RunDataError", "as_run", "load_run", "read_json_object"]
 
 
 FILES = ("summary.json", "timeseries.csv", "events.csv", "flights.csv")
@@ -230,21 +230,31 @@ def _rows(path: Path, required: list[str]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _summary(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
+def read_json_object(
+    path: Path, error: type[Exception], shown: str | None = None
+) -> dict[str, Any]:
+    """The JSON object in result file ``path`` (bounded read), or ``error`` with a located
+    message naming ``shown`` (default: the path)."""
+    where = str(path) if shown is None else shown
     try:
         text = read_file(path, "result file", MAX_RESULT_BYTES)
     except UnreadableFile as exc:
-        raise RunDataError(f"{exc.path}: {exc.reason}") from None
+        raise error(f"{exc.path if shown is None else shown}: {exc.reason}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RunDataError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        raise error(f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
-        raise RunDataError(f"{path}: not usable JSON: {str(exc)[:120]}") from None
+        raise error(f"{where}: not usable JSON: {str(exc)[:120]}") from None
     if not isinstance(data, dict):
-        raise RunDataError(f"{path}: expected a JSON object, found {type(data).__name__}")
+        raise error(f"{where}: expected a JSON object, found {type(data).__name__}")
+    return data
+
+
+def _summary(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise RunDataError(f"{path}: missing (is this a result folder from 'iss-sim run'?)")
+    data = read_json_object(path, RunDataError)
     for key in ("scenario", "epoch", "horizon", "reserve_days", "metrics"):
         if key not in data:
             raise RunDataError(f"{path}: missing key '{key}'")
