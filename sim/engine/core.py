@@ -855,6 +855,12 @@ class Engine:
                 elif armed[pid]:
                     armed[pid] = False
                     self._act(pol, None)
+            if nxt != math.inf and not o.stuck and not o.waiting():
+                # above the reboost line: a delivery or a boost vehicle docking changes
+                # nothing here, so the orbit sleeps to its next line without a wake
+                self._orbit_wake = None
+                yield env.timeout(max(0.0, nxt - now))
+                continue
             self._orbit_wake = wake = env.event()
             if nxt == math.inf:
                 yield wake

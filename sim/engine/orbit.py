@@ -131,6 +131,11 @@ class Orbit:
         """On or under the reboost line, and not known to be unable to pay."""
         return self.at_km is not None and not self.stuck and self.km <= self.at_km + EPS_KM
 
+    def waiting(self) -> bool:
+        """On or under the reboost line (a reboost is due but was not paid in full): a
+        delivery of propellant or a boost vehicle may pay for one now."""
+        return self.at_km is not None and self.km <= self.at_km + EPS_KM
+
     def next_at(self) -> float:
         """When the altitude next reaches the reboost line (if it may reboost) or the
         floor (if above it), days; infinite if never at the present decay."""

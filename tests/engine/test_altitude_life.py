@@ -144,6 +144,27 @@ def test_a_delivery_of_propellant_to_a_stranded_station_reboosts_at_once() -> No
     assert res.metrics["station.first_below_min_altitude_date"] == date_of(600)
 
 
+def test_a_reboost_paid_in_part_under_the_line_waits_for_the_next_delivery() -> None:
+    data = orbit_world(0, {"at_km": 410, "by_km": 10})
+    data["station"]["ports"][2]["refuel"] = True
+    data["vehicles"][1]["refuel"] = True
+    first = cargo_flight("Tanker-1", 298, 0.0)
+    first["cargo"] = {"propellant": 20.0}  # docks day 300 at 405 km: 2 km -> 407 km
+    second = cargo_flight("Tanker-2", 318, 0.0)
+    second["cargo"] = {"propellant": 1000.0}  # docks on day 330, when a port frees
+    data["flights"] = [first, second]
+    res = run(data)
+    docked = {e.subject: e.day for e in res.events if e.kind == "dock"}
+    assert docked == {"Tanker-1": pytest.approx(300), "Tanker-2": pytest.approx(330)}
+    boosts = [(e.day, e.kg, e.km) for e in res.events if e.kind == "reboost"]
+    # at 407 - 0.05 * 30 = 405.5 km, under the line, the second tanker pays at once for
+    # the 10 km the rule asks, not when the floor would be reached (day 440)
+    assert boosts[:2] == [
+        (pytest.approx(300), pytest.approx(20), pytest.approx(2)),
+        (pytest.approx(330), pytest.approx(100), pytest.approx(10)),
+    ]
+
+
 def test_a_faster_decay_never_raises_the_minimum_altitude() -> None:
     mins = [
         run(
