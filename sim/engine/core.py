@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Generator
+from itertools import chain
 from typing import Any, cast
 
 import numpy as np
@@ -217,8 +218,9 @@ class Engine:
             self._ev(0.0, "on_station", craft.id, port=craft.port)
             if craft.relieves is not None:
                 self.relief[craft.relieves].succeed(craft.dock)
-            self._board(craft)
+            self._board(craft, rates=False)
             self.procs[craft.id] = self._start(self._stay(craft))
+        self._set_crew(0.0)  # the use rates of everyone aboard at epoch, set once
         queue = []
         for template in plan.flights:
             self.crafts[template.id] = craft = template.fresh()
@@ -929,12 +931,15 @@ class Engine:
             return c.dock + c.stay_days
         return None
 
-    def _board(self, c: Craft) -> None:
+    def _board(self, c: Craft, rates: bool = True) -> None:
+        """Add ``c``'s crew and seats; then (unless ``rates`` is False) set the stores'
+        use rates for the crew now aboard."""
         for seg, n in c.crew.items():
             self.crew[seg] += n
         if c.is_crew:
             self.seats += c.vtype.seats
-        self._set_crew(self.env.now)
+        if rates:
+            self._set_crew(self.env.now)
 
     def _set_crew(self, t: float) -> None:
         rs, usos = self.crew["RS"], self.crew["USOS"]
@@ -1105,7 +1110,9 @@ class Engine:
         names += [_column(s).removesuffix("_kg") + "_rate" for s in self._life_stores]
         if self.orbit is not None:
             names.append("altitude_km")
-        table = np.array(self.rows, dtype=float).reshape(len(self.rows), len(names))
+        rows = self.rows  # flattened by fromiter: several times faster than np.array
+        flat = np.fromiter(chain.from_iterable(rows), float, len(rows) * len(names))
+        table = flat.reshape(len(rows), len(names))
         plan = plan_of(self.sc)
         return RunRecord(
             scenario=self.sc,

@@ -217,7 +217,7 @@ def rounded(x: float | None) -> float | None:
     """A number as metrics hold it: rounded to 6 decimals; None when absent or infinite."""
     if x is None or not math.isfinite(x):
         return None
-    return round(float(x), 6) + 0.0
+    return round(x if x.__class__ is float else float(x), 6) + 0.0
 
 
 def iso_date(epoch: date, day: float | None) -> str | None:
@@ -225,6 +225,18 @@ def iso_date(epoch: date, day: float | None) -> str | None:
     if day is None or not math.isfinite(day):
         return None
     return _ordinal_iso(epoch.toordinal() + math.floor(day))
+
+
+def _dater(epoch: date) -> Callable[[float | None], str | None]:
+    """:func:`iso_date` with ``epoch`` bound (its ordinal taken once), for many days."""
+    base = epoch.toordinal()
+
+    def iso(day: float | None) -> str | None:
+        if day is None or not math.isfinite(day):
+            return None
+        return _ordinal_iso(base + math.floor(day))
+
+    return iso
 
 
 @lru_cache(maxsize=8192)
@@ -235,33 +247,36 @@ def _ordinal_iso(ordinal: int) -> str:
 # -- a run's metrics -------------------------------------------------------------------------
 def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
     """One row per flight of the manifest, as flights.csv holds them."""
-    epoch = rec.scenario.epoch
+    iso = _dater(rec.scenario.epoch)
     rows = []
     for c in rec.flights:
         wait = None
         if c.arrive is not None and not c.failed:
             wait = (c.dock if c.dock is not None else rec.horizon_days) - c.arrive
-        rows.append(
-            {
-                "id": c.id,
-                "vehicle": c.vtype.id,
-                "pad": c.pad,
-                "planned_launch": iso_date(epoch, c.planned_launch),
-                "launch": iso_date(epoch, c.launch),
-                "slip_days": None
-                if c.launch is None
-                else rounded(c.launch - (c.planned_launch or 0)),
-                "outcome": c.outcome,
-                "port": c.port if c.dock is not None else None,
-                "dock": iso_date(epoch, c.dock),
-                "port_wait_days": rounded(wait),
-                "undock": iso_date(epoch, c.undock),
-                "forced_return": c.forced and c.undock is not None,
-                **{f"crew_{s}": c.crew.get(s, 0) for s in SEGMENTS},
-                "cargo_kg": rounded(sum(map(cargo_kg, c.cargo.values()))),
-            }
-        )
+        crew = c.crew
+        row = {
+            "id": c.id,
+            "vehicle": c.vtype.id,
+            "pad": c.pad,
+            "planned_launch": iso(c.planned_launch),
+            "launch": iso(c.launch),
+            "slip_days": None if c.launch is None else rounded(c.launch - (c.planned_launch or 0)),
+            "outcome": c.outcome,
+            "port": c.port if c.dock is not None else None,
+            "dock": iso(c.dock),
+            "port_wait_days": rounded(wait),
+            "undock": iso(c.undock),
+            "forced_return": c.forced and c.undock is not None,
+        }
+        for s, key in _CREW_COLUMNS:
+            row[key] = crew.get(s, 0)
+        row["cargo_kg"] = rounded(sum(map(cargo_kg, c.cargo.values())))
+        rows.append(row)
     return rows
+
+
+_CREW_COLUMNS = tuple((s, f"crew_{s}") for s in SEGMENTS)
+"""(segment, flights.csv column) of each segment's crew on a flight."""
 
 
 def compute(
