@@ -34,6 +34,7 @@ __all__ = [
     "ProcessExecutor",
     "SerialExecutor",
     "chunked",
+    "default_chunk_size",
     "iter_batch",
     "make_executor",
     "run_batch",
@@ -339,6 +340,12 @@ def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def default_chunk_size(n: int, workers: int) -> int:
+    """Items per chunk of a batch of ``n`` on ``workers``: about four chunks per worker, at
+    most :data:`MAX_CHUNK`, at least 1."""
+    return max(1, min(MAX_CHUNK, math.ceil(n / (4 * max(1, workers)))))
+
+
 def iter_batch(
     executor: Executor,
     fn: Callable[[S, list[T]], R],
@@ -354,8 +361,7 @@ def iter_batch(
     is ``chunk_size`` items (default about four chunks per worker, at most
     :data:`MAX_CHUNK`). ``progress(k)`` as each chunk of k is yielded. Closing the
     generator early (or an error) cancels the chunks not yet run."""
-    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(items) / (4 * executor.workers))))
-    chunks = chunked(items, size)
+    chunks = chunked(items, chunk_size or default_chunk_size(len(items), executor.workers))
     results = executor.map(fn, shared, chunks)
     try:
         for chunk, result in zip(chunks, results, strict=True):

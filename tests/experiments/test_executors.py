@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import tracemalloc
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sim.experiments.executors import (
     ProcessExecutor,
     SerialExecutor,
     chunked,
+    default_chunk_size,
     iter_batch,
     make_executor,
     run_batch,
@@ -77,6 +79,16 @@ def test_chunked(items: list[int], size: int, expected: list[list[int]]) -> None
     assert [x for c in chunks for x in c] == list(items)  # contiguous, nothing lost
 
 
+@pytest.mark.parametrize(
+    ("n", "workers", "expected"),
+    [(10_000, 2, 250), (1_000_000, 64, 250), (300, 2, 38), (8, 2, 1), (0, 2, 1), (10, 0, 3)],
+)
+def test_default_chunk_size_is_four_chunks_per_worker_at_most_250(
+    n: int, workers: int, expected: int
+) -> None:
+    assert default_chunk_size(n, workers) == expected
+
+
 @pytest.mark.parametrize("workers", [None, 0, 1])
 def test_make_executor_local_with_one_worker_is_serial(workers: int | None) -> None:
     ex = make_executor("local", workers)
@@ -125,6 +137,11 @@ def failing(shared: None, chunk: list[int]) -> int:
     return chunk[0]
 
 
+def megabytes(size: int, chunk: list[int]) -> bytes:
+    """Top level (picklable): ``size`` MB (of the chunk's first item, mod 256)."""
+    return bytes([chunk[0] % 256]) * (size * 1_000_000)
+
+
 def count_submissions(monkeypatch: pytest.MonkeyPatch, pool: ProcessExecutor) -> list[Future[Any]]:
     """The futures of every chunk ``pool`` submits from now on (in the parent process)."""
     futures: list[Future[Any]] = []
@@ -164,6 +181,21 @@ def test_a_pool_never_has_more_than_window_chunks_outstanding(
     # (the workers stay busy) and never more; the first result comes before the 4th chunk
     # (let alone the 12th) is submitted
     assert submitted_at_yield == [min(3 + i, 12) for i in range(12)]
+
+
+def test_a_pool_holds_at_most_window_results_in_this_process() -> None:
+    with ProcessExecutor(2, window=3) as pool:
+        tracemalloc.start()
+        try:
+            for i, result in enumerate(pool.map(megabytes, 2, [[i] for i in range(30)])):
+                assert result[:1] == bytes([i]) and len(result) == 2_000_000
+                time.sleep(0.02)  # a slow consumer: the workers would run ahead if allowed
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    # the 30 results make 60 MB; at most 3 are outstanding and 1 in the consumer's hands:
+    # 8 MB, and twice that leaves room for a message being unpickled
+    assert peak < 16e6, f"{peak / 1e6:.1f} MB"
 
 
 def test_run_batch_streams_through_iter_batch(monkeypatch: pytest.MonkeyPatch) -> None:
