@@ -4,6 +4,11 @@ Every executor calls one top-level function ``fn(shared, chunk)`` for each chunk
 the results in chunk order, so what is computed never depends on where or how parallel it
 ran. ``shared`` (the scenario) is shipped to each worker once, not with every chunk, and
 work is sent in chunks (many runs per task) to keep scheduling overhead small.
+
+The pools stream: at most ``window`` chunks (default :data:`WINDOW_PER_WORKER` per worker)
+are submitted and not yet yielded, and the next chunk is submitted as an earlier one is
+yielded, so the memory held for outstanding work stays bounded however many chunks a batch
+has (4,000 for a million replications).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -28,6 +34,8 @@ __all__ = [
     "ProcessExecutor",
     "SerialExecutor",
     "chunked",
+    "default_chunk_size",
+    "iter_batch",
     "make_executor",
     "run_batch",
 ]
@@ -35,12 +43,18 @@ __all__ = [
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+F = TypeVar("F")
 
 MAX_CHUNK = 250
 """Most items (runs) sent to a worker in one task."""
 
 KINDS = ("local", "dask")
 """Executor kinds of :func:`make_executor` (and of ``iss-sim montecarlo --executor``)."""
+
+WINDOW_PER_WORKER = 4
+"""Default window of a pool: chunks submitted and not yet yielded, per worker. Enough to
+keep every worker busy while the chunk at the head of the order finishes and the consumer
+handles a result; small enough that outstanding results stay a few chunks per worker."""
 
 
 class Executor(Protocol):
@@ -134,10 +148,12 @@ def _noop() -> None:
 
 class ProcessExecutor(_Closing):
     """Runs chunks on a pool of ``workers`` local processes (started at once, so that they
-    are forked before any thread, e.g. a progress bar's, exists)."""
+    are forked before any thread, e.g. a progress bar's, exists), at most ``window`` chunks
+    (default :data:`WINDOW_PER_WORKER` per worker) submitted and not yet yielded."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, window: int | None = None) -> None:
         self.workers = max(1, int(workers))
+        self.window = _window(window, self.workers)
         self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_init)
         self._pool.submit(_noop).result()
 
@@ -146,8 +162,13 @@ class ProcessExecutor(_Closing):
         # token). The bytes still travel with every chunk, which costs a memcpy.
         blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         token = hashlib.blake2b(blob, digest_size=16).hexdigest()
-        futures = [self._pool.submit(_call, fn, token, blob, c) for c in chunks]
-        return _in_order(futures)
+        return _streamed(
+            lambda c: self._pool.submit(_call, fn, token, blob, c),
+            lambda f: f.result(),
+            lambda fs: [f.cancel() for f in fs],
+            chunks,
+            self.window,
+        )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -179,13 +200,39 @@ class ProcessExecutor(_Closing):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _in_order(futures: list[Any]) -> Iterator[Any]:
+def _window(window: int | None, workers: int) -> int:
+    """``window``, or :data:`WINDOW_PER_WORKER` per worker by default; at least 1."""
+    return max(1, int(window) if window is not None else WINDOW_PER_WORKER * workers)
+
+
+def _streamed(
+    submit: Callable[[T], F],
+    result: Callable[[F], R],
+    cancel: Callable[[list[F]], object],
+    chunks: Iterable[T],
+    window: int,
+) -> Iterator[R]:
+    """The results of ``submit(chunk)`` in chunk order, with at most ``window`` chunks
+    submitted and not yet yielded: the next one is submitted when the consumer asks for the
+    next result. Abandoned (error, Ctrl-C, generator closed), the outstanding futures are
+    cancelled."""
+    todo = iter(chunks)
+    pending: deque[F] = deque()
     try:
-        for f in futures:
-            yield f.result()
-    finally:  # abandoned (error, Ctrl-C, generator closed): drop the queued chunks
-        for f in futures:
-            f.cancel()
+        for chunk in todo:
+            pending.append(submit(chunk))
+            if len(pending) >= window:
+                break
+        while pending:
+            value = result(pending[0])  # the head stays pending (cancelled) if this raises
+            pending.popleft()
+            yield value
+            for chunk in todo:  # one more, if any are left
+                pending.append(submit(chunk))
+                break
+    finally:
+        if pending:
+            cancel(list(pending))
 
 
 # -- Dask ----------------------------------------------------------------------------------
@@ -197,13 +244,18 @@ def _sim_version() -> str:
 
 class DaskExecutor(_Closing):
     """Runs chunks on a Dask cluster: the scheduler at ``address``, or a new ``LocalCluster``
-    of ``workers`` single-threaded worker processes when no address is given.
+    of ``workers`` single-threaded worker processes when no address is given. At most
+    ``window`` chunks (default :data:`WINDOW_PER_WORKER` per worker thread on connecting)
+    are submitted and not yet yielded, so neither the workers nor this client hold more
+    than that many results, however many chunks a batch has.
 
     Needs the optional extra: ``pip install "iss-logistics-sim[dask]"``; the workers of a
     remote cluster need the same version of this package (checked on connecting).
     """
 
-    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, address: str | None = None, workers: int | None = None, window: int | None = None
+    ) -> None:
         try:  # imported as Any: dask is optional, typed or not where mypy runs
             distributed: Any = importlib.import_module("dask.distributed")
         except ImportError as exc:
@@ -238,16 +290,21 @@ class DaskExecutor(_Closing):
             )
         workers_info = self._client.scheduler_info().get("workers", {}).values()
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in workers_info))
+        self.window = _window(window, self.workers)
 
     def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
         # scatter: one copy of the shared object per worker, referenced by every task
         handle = self._client.scatter(shared, broadcast=True, hash=False)
-        futures = [self._client.submit(fn, handle, c, pure=False) for c in chunks]
-        try:
-            for f in futures:
-                yield f.result()
+        try:  # a yielded future is dropped: its result is released on the worker too
+            yield from _streamed(
+                lambda c: self._client.submit(fn, handle, c, pure=False),
+                lambda f: f.result(),
+                self._client.cancel,
+                chunks,
+                self.window,
+            )
         finally:
-            self._client.cancel([*futures, handle])
+            self._client.cancel([handle])
 
     def close(self) -> None:
         self._client.close()
@@ -256,27 +313,65 @@ class DaskExecutor(_Closing):
 
 
 def make_executor(
-    kind: str = "local", workers: int | None = 1, address: str | None = None
+    kind: str = "local",
+    workers: int | None = 1,
+    address: str | None = None,
+    window: int | None = None,
 ) -> SerialExecutor | ProcessExecutor | DaskExecutor:
     """An :class:`Executor`: ``local`` (serial for one worker, else a process pool of
     ``workers``) or ``dask`` (a cluster at ``address``, or a ``LocalCluster`` of
-    ``workers``, default one per CPU). Raises ValueError for an unknown kind and
+    ``workers``, default one per CPU); ``window``: a pool's chunks in flight (default
+    :data:`WINDOW_PER_WORKER` per worker). Raises ValueError for an unknown kind and
     RuntimeError when Dask is not installed."""
     if kind == "dask":
-        return DaskExecutor(address, workers)
+        return DaskExecutor(address, workers, window)
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; expected one of {', '.join(KINDS)}")
     if address:
         raise ValueError("a scheduler address needs the dask executor")
     if workers is None or workers <= 1:
         return SerialExecutor()
-    return ProcessExecutor(workers)
+    return ProcessExecutor(workers, window)
 
 
 def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     """Split ``items`` into contiguous chunks of ``size`` (the last may be shorter)."""
     size = max(1, int(size))
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def default_chunk_size(n: int, workers: int) -> int:
+    """Items per chunk of a batch of ``n`` on ``workers``: about four chunks per worker, at
+    most :data:`MAX_CHUNK`, at least 1."""
+    return max(1, min(MAX_CHUNK, math.ceil(n / (4 * max(1, workers)))))
+
+
+def iter_batch(
+    executor: Executor,
+    fn: Callable[[S, list[T]], R],
+    shared: S,
+    items: Sequence[T],
+    *,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[R]:
+    """``fn(shared, chunk)`` for contiguous chunks of ``items`` on ``executor``; the results
+    in chunk order, each as soon as it and those before it are done. The one batch path of
+    sweeps and Monte Carlo: ``shared`` (the scenario) goes to each worker once, and a chunk
+    is ``chunk_size`` items (default about four chunks per worker, at most
+    :data:`MAX_CHUNK`). ``progress(k)`` as each chunk of k is yielded. Closing the
+    generator early (or an error) cancels the chunks not yet run."""
+    chunks = chunked(items, chunk_size or default_chunk_size(len(items), executor.workers))
+    results = executor.map(fn, shared, chunks)
+    try:
+        for chunk, result in zip(chunks, results, strict=True):
+            if progress is not None:
+                progress(len(chunk))
+            yield result
+    finally:  # now, not when the garbage collector gets to it
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
 
 
 def run_batch(
@@ -288,15 +383,5 @@ def run_batch(
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[R]:
-    """``fn(shared, chunk)`` for contiguous chunks of ``items`` on ``executor``; the results
-    in chunk order. The one batch path of sweeps and Monte Carlo: ``shared`` (the scenario)
-    goes to each worker once, and a chunk is ``chunk_size`` items (default about four
-    chunks per worker, at most :data:`MAX_CHUNK`). ``progress(k)`` after each chunk of k."""
-    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(items) / (4 * executor.workers))))
-    chunks = chunked(items, size)
-    done: list[R] = []
-    for chunk, result in zip(chunks, executor.map(fn, shared, chunks), strict=True):
-        done.append(result)
-        if progress is not None:
-            progress(len(chunk))
-    return done
+    """All the results of :func:`iter_batch` (same arguments), in chunk order."""
+    return list(iter_batch(executor, fn, shared, items, chunk_size=chunk_size, progress=progress))
