@@ -49,6 +49,8 @@ __all__ = ["Engine", "run"]
 _CROSSING = operator.attrgetter("crossing_at")
 _DUE = operator.attrgetter("next_at")
 _FIRST = operator.itemgetter(0)
+_LEVEL = operator.attrgetter("level")
+_RATE = operator.attrgetter("rate")
 
 
 def _stores_of(c: Consumable, sharing: object) -> list[Store]:
@@ -118,7 +120,7 @@ class Engine:
         self.events: list[RawEvent] = []
         """In the order they happened, as plain tuples of the Event fields (RawEvent):
         (day, kind, subject, pad, port, days, family, vehicle, consumable)."""
-        self.rows: list[tuple[float, ...]] = []
+        self.rows: list[list[float]] = []
         """Time-series rows (see :meth:`_row`), in time order; two at a jump."""
         self._row_at = -math.inf  # the time of the last row
         self._post_row_at = -math.inf
@@ -1075,12 +1077,13 @@ class Engine:
         """A time-series row: day, crew RS, crew USOS, seats, then each store's level (kg);
         :meth:`record` names the columns."""
         crew = self.crew  # in the order of SEGMENTS, as record() names the columns
-        levels = [s.level for s in self._store_list]
+        row = [t, crew["RS"], crew["USOS"], self.seats]
+        row += map(_LEVEL, self._store_list)
         if self._life_stores:
-            levels += [s.rate for s in self._life_stores]
+            row += map(_RATE, self._life_stores)
         if self.orbit is not None:
-            levels.append(self.orbit.at(t))
-        self.rows.append((t, crew["RS"], crew["USOS"], self.seats, *levels))
+            row.append(self.orbit.at(t))
+        self.rows.append(row)
         self._row_at = t
 
     def run(self) -> Engine:

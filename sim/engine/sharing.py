@@ -67,35 +67,36 @@ class OnNeed:
         self.span_start = 0.0
         self.span_in = 0.0
 
-    def _in_need(self, s: Store) -> bool:
-        return s.rate > 0 and s.level <= (self.below_days + EPS_DAYS) * s.rate
-
     def _spare(self, s: Store) -> float:
         """kg the store may give before reaching its floor."""
         return s.level - self.keeps_days * s.rate
-
-    def _can_give(self, s: Store) -> bool:
-        """More than EPS_DAYS of supply (or, using nothing, more than 1e-9 kg) above its
-        floor: a donor within the tolerance of its floor is on it."""
-        return self._spare(s) > (EPS_DAYS * s.rate if s.rate > 0 else 1e-9)
 
     def solve(self, t: float) -> RawEvent | None:
         """Set the flow from the state at ``t`` (both stores advanced to ``t``) and when
         to look again; returns the ``transfer`` event of a stretch that ends now."""
         a, b = self.stores
+        # in need: using stock, at most below_days (+ EPS_DAYS) of supply left; can give:
+        # more than EPS_DAYS of supply (or, using nothing, 1e-9 kg) above its floor, so a
+        # donor within the tolerance of its floor is on it (inlined: after every change)
+        line = self.below_days + EPS_DAYS
+        keeps = self.keeps_days
+        ra, rb = a.rate, b.rate
+        give_a = a.level - keeps * ra > (EPS_DAYS * ra if ra > 0 else 1e-9)
+        give_b = b.level - keeps * rb > (EPS_DAYS * rb if rb > 0 else 1e-9)
         recipient = donor = None
-        if self._in_need(a) and self._can_give(b):
+        if ra > 0 and a.level <= line * ra and give_b:
             recipient, donor = a, b
-        elif self._in_need(b) and self._can_give(a):
+        elif rb > 0 and b.level <= line * rb and give_a:
             recipient, donor = b, a
         ended = None
         if self.recipient is not None and (recipient, donor) != (self.recipient, self.donor):
             ended = self.close(t)
         if recipient is None or donor is None:
-            for s in self.stores:
-                if s.flow != 0.0:
-                    s.set_flow(t, 0.0)
-            self.next_at = self._next_need(t)
+            if a.flow != 0.0:
+                a.set_flow(t, 0.0)
+            if b.flow != 0.0:
+                b.set_flow(t, 0.0)
+            self.next_at = self._next_need(t, give_a, give_b)
             return ended
         m, r = self.max_kg_per_day, recipient.rate
         under = recipient.level < (self.below_days - EPS_DAYS) * r
@@ -111,14 +112,17 @@ class OnNeed:
         self.next_at = max(due, t + EPS_DAYS)
         return ended
 
-    def _next_need(self, t: float) -> float:
-        """With no flow: when a store falls into need while the other could give."""
+    def _next_need(self, t: float, give_a: bool, give_b: bool) -> float:
+        """With no flow: when a store falls into need while the other could give (whether
+        each store could give: ``give_a``, ``give_b``)."""
         a, b = self.stores
         due = INF
-        for s, other in ((a, b), (b, a)):
-            if s.rate > 0 and self._can_give(other):
-                ahead = s.level / s.rate - self.below_days
-                due = min(due, t + max(ahead, EPS_DAYS))
+        if a.rate > 0 and give_b:
+            ahead = a.level / a.rate - self.below_days
+            due = t + max(ahead, EPS_DAYS)
+        if b.rate > 0 and give_a:
+            ahead = b.level / b.rate - self.below_days
+            due = min(due, t + max(ahead, EPS_DAYS))
         return due
 
     def close(self, t: float) -> RawEvent | None:

@@ -224,7 +224,9 @@ class Store:
                 used = r * dt
                 self.consumed += used
                 self.level = level - used
-                self._note_min(dos0 - dt, t)  # days of supply fall: the low is at t
+                low = dos0 - dt  # days of supply fall: the low is at t (_note_min, inlined)
+                if low < self.min_dos - TIE_DAYS:
+                    self.min_dos, self.min_at = low, t
         self.t = t
 
     def _advance_with_flow(self, t: float, dt: float, r: float) -> None:
