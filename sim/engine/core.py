@@ -37,7 +37,7 @@ from sim.engine.rng import Streams
 from sim.engine.sharing import OnNeed
 from sim.engine.stores import Store
 from sim.scenario.dists import draw
-from sim.scenario.model import SEGMENTS, Consumable, Policy, Scenario, SharingOnNeed
+from sim.scenario.model import SEGMENTS, Policy, Scenario, SharingOnNeed
 
 __all__ = ["Engine", "run"]
 
@@ -51,48 +51,6 @@ _DUE = operator.attrgetter("next_at")
 _FIRST = operator.itemgetter(0)
 _LEVEL = operator.attrgetter("level")
 _RATE = operator.attrgetter("rate")
-
-
-def _stores_of(c: Consumable, sharing: object) -> list[Store]:
-    """The stores that hold consumable ``c``: one pool, one holding segment, or one per
-    segment (a split consumable that is pooled is one pool with each segment's rates)."""
-    if not c.split:
-        return [
-            Store(
-                c.id,
-                c.initial_kg(),
-                c.per_crew_day,
-                c.fixed_per_day,
-                c.reserve_days,
-                segment=c.held_by,
-            )
-        ]
-    rates = c.crew_rates()
-    if sharing == "pooled":
-        pooled = (rates["RS"], rates["USOS"])
-        return [
-            Store(
-                c.id,
-                c.initial_kg(),
-                rates["RS"],
-                c.station_fixed_per_day(),
-                c.reserve_days,
-                crew_rates=pooled,
-            )
-        ]
-    assert c.segments is not None
-    return [
-        Store(
-            c.id,
-            c.segment_initial_kg(seg),
-            rates[seg],
-            c.segments[seg].fixed_per_day,
-            c.reserve_days,
-            segment=seg,
-            crew_rates=(rates[seg], 0.0) if seg == "RS" else (0.0, rates[seg]),
-        )
-        for seg in SEGMENTS
-    ]
 
 
 def run(scenario: Scenario, seed: int | None = None) -> RunRecord:
@@ -115,7 +73,7 @@ class Engine:
         self.streams = Streams(self.seed)
         self.random = scenario.uncertainty is not None
         self.env = simpy.Environment(initial_time=0.0)
-        self.horizon = scenario.horizon_days
+        self.horizon = plan_of(scenario).horizon
         self.handover = scenario.rules.handover_days
         self.events: list[RawEvent] = []
         """In the order they happened, as plain tuples of the Event fields (RawEvent):
@@ -135,9 +93,9 @@ class Engine:
         self.sharing: list[OnNeed] = []
         self.undelivered: dict[str, float] = {}
         """kg of refuel cargo that docked where it could not be transferred."""
-        for c in scenario.station.consumables:
-            rule = scenario.rules.sharing_of(c.id)
-            held = self.stores[c.id] = _stores_of(c, rule)
+        plan = plan_of(scenario)
+        for c, rule, specs in plan.stores:
+            held = self.stores[c.id] = [Store(*args, **kw) for args, kw in specs]
             by_seg = {s.segment: s for s in held}
             self.route[c.id] = {seg: by_seg.get(seg, held[0]) for seg in SEGMENTS}
             if isinstance(rule, SharingOnNeed) and len(held) == 2:
@@ -202,7 +160,7 @@ class Engine:
     # -- set-up ------------------------------------------------------------------------
     def _setup(self) -> None:
         plan = plan_of(self.sc)
-        as_of = None if self.sc.as_of is None else self.sc.days(self.sc.as_of)
+        as_of = plan.as_of
         for pad_id, j, start, dist, ready in plan.outages:
             # under way at as_of: only the remaining time is uncertain (it ends after as_of)
             elapsed = None if as_of is None or start >= as_of else as_of - start
@@ -230,6 +188,8 @@ class Engine:
             queue.append((craft.planned_launch + self._slip(craft), craft))
         queue.sort(key=_FIRST)  # stable: the manifest's order among flights ready together
         self._start(self._manifest(queue))
+        self._boosters = [c for c in self.crafts.values() if c.boost_km > 0]
+        """The vehicles with a reboost budget of their own (it only ever falls)."""
         limit = self.sc.rules.evacuate_below_days
         if limit is not None:
             self._start(self._watch(limit))
@@ -883,7 +843,7 @@ class Engine:
         payers: list[tuple[str | None, float]] = []
         self._begin_change(t)
         docked = sorted(
-            (c for c in self.crafts.values() if c.boost_km > 0 and c.dock is not None
+            (c for c in self._boosters if c.boost_km > 0 and c.dock is not None
              and c.undock is None and c.port is not None
              and (c.boost_ports is None or c.port in c.boost_ports)),
             key=lambda c: (c.dock, c.id),

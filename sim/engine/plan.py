@@ -1,14 +1,15 @@
-"""The plan every run of a scenario starts from (outages, reliefs, vehicle templates),
-computed once per scenario object and kept while that object lives."""
+"""The plan every run of a scenario starts from (outages, reliefs, vehicle templates, the
+stores' arguments, horizon), computed once per scenario object and kept while it lives."""
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from sim.engine.crafts import Craft
 from sim.scenario.dists import Dist
-from sim.scenario.model import Boost, Flight, Scenario, VehicleType
+from sim.scenario.model import SEGMENTS, Boost, Consumable, Flight, Scenario, VehicleType
 
 __all__ = ["Plan", "plan_of"]
 
@@ -25,6 +26,17 @@ class Plan:
     """Templates of the vehicles docked at epoch (copied for each run)."""
     flights: list[Craft]
     """Templates of the manifest's flights, in its order."""
+    stores: list[tuple[Consumable, object, list[StoreArgs]]]
+    """Per consumable (in the scenario's order): its sharing rule and the arguments of
+    :class:`~sim.engine.stores.Store` for each store that holds it."""
+    horizon: float
+    """Length of the run, days."""
+    as_of: float | None
+    """The scenario's as_of (days), if any."""
+
+
+StoreArgs = tuple[tuple[Any, ...], dict[str, Any]]
+"""Positional and keyword arguments of one :class:`~sim.engine.stores.Store`."""
 
 
 _PLANS: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
@@ -78,8 +90,56 @@ def _make_plan(sc: Scenario) -> Plan:
             craft.launch = sc.days(d.launched)
         docked.append(craft)
     return Plan(
-        outages, relieved, docked, [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights]
+        outages,
+        relieved,
+        docked,
+        [_flight_craft(sc, f, vtypes[f.vehicle]) for f in sc.flights],
+        [
+            (c, rule, _store_args(c, rule))
+            for c in sc.station.consumables
+            for rule in [sc.rules.sharing_of(c.id)]
+        ],
+        sc.horizon_days,
+        None if sc.as_of is None else sc.days(sc.as_of),
     )
+
+
+def _store_args(c: Consumable, sharing: object) -> list[StoreArgs]:
+    """The stores that hold consumable ``c``: one pool, one holding segment, or one per
+    segment (a split consumable that is pooled is one pool with each segment's rates)."""
+    if not c.split:
+        return [
+            (
+                (c.id, c.initial_kg(), c.per_crew_day, c.fixed_per_day, c.reserve_days),
+                {"segment": c.held_by},
+            )
+        ]
+    rates = c.crew_rates()
+    if sharing == "pooled":
+        pooled = (rates["RS"], rates["USOS"])
+        return [
+            (
+                (c.id, c.initial_kg(), rates["RS"], c.station_fixed_per_day(), c.reserve_days),
+                {"crew_rates": pooled},
+            )
+        ]
+    assert c.segments is not None
+    return [
+        (
+            (
+                c.id,
+                c.segment_initial_kg(seg),
+                rates[seg],
+                c.segments[seg].fixed_per_day,
+                c.reserve_days,
+            ),
+            {
+                "segment": seg,
+                "crew_rates": (rates[seg], 0.0) if seg == "RS" else (0.0, rates[seg]),
+            },
+        )
+        for seg in SEGMENTS
+    ]
 
 
 def _flight_craft(sc: Scenario, f: Flight, vt: VehicleType) -> Craft:
