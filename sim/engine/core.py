@@ -961,12 +961,13 @@ class Engine:
         at ``t`` may undo it (a touch of the line, not a breach)."""
         stores = self._store_list
         sharing = self.sharing
+        before = t - EPS_DAYS
         while stores:
             tc = min(map(_CROSSING, stores))
             ts = min(map(_DUE, sharing)) if sharing else math.inf
-            if tc >= t - EPS_DAYS and ts >= t - EPS_DAYS:
+            if tc >= before and ts >= before:
                 break
-            if ts <= tc + EPS_DAYS and ts < t - EPS_DAYS:  # a flow changes first
+            if ts <= tc + EPS_DAYS and ts < before:  # a flow changes first
                 at = ts if ts > self._row_at else self._row_at
                 for s in stores:
                     s.advance(at)
@@ -994,7 +995,8 @@ class Engine:
             if at != self._row_at:
                 self._row(at)
         for s in stores:
-            s.advance(t)
+            if s.t < t:  # (one already at t has no crossing left behind it)
+                s.advance(t)
 
     def _solve_sharing(self, t: float, due_only: bool = False) -> None:
         """Re-solve the sharing flows at ``t`` (all of them, or those due by then)."""
