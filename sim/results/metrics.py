@@ -217,7 +217,10 @@ def rounded(x: float | None) -> float | None:
     """A number as metrics hold it: rounded to 6 decimals; None when absent or infinite."""
     if x is None or not math.isfinite(x):
         return None
-    return round(x if x.__class__ is float else float(x), 6) + 0.0
+    f = x if x.__class__ is float else float(x)
+    if (f * 64.0).is_integer():  # a multiple of 1/64 has at most 6 decimals: round keeps it
+        return f + 0.0
+    return round(f, 6) + 0.0
 
 
 def iso_date(epoch: date, day: float | None) -> str | None:
