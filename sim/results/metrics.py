@@ -20,15 +20,16 @@ which some segment was below its reserve; its masses (``delivered_kg``, ``consum
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
 from sim.engine.record import RunRecord, StoreStats
-from sim.scenario.model import SEGMENTS, Scenario, cargo_kg
+from sim.scenario.model import SEGMENTS, Cargo, Scenario, cargo_kg
 
 __all__ = [
     "CONSUMABLE_STATS",
@@ -41,6 +42,7 @@ __all__ = [
     "STATION_METRICS",
     "UNCREWED",
     "Metric",
+    "StockLayout",
     "altitude_lines",
     "compute",
     "consumable_key",
@@ -55,6 +57,7 @@ __all__ = [
     "rounded",
     "segment_key",
     "split_consumable_key",
+    "stock_layout",
     "stock_segments",
     "uncrewed_key",
 ]
@@ -174,13 +177,80 @@ def stock_segments(sc: Scenario) -> dict[str, tuple[str, ...]]:
     """By consumable id (in the scenario's order), the segments holding a stock of their
     own: both for a stock per segment not pooled, the holder for ``held_by``, none for
     one station-wide pool."""
-    out: dict[str, tuple[str, ...]] = {}
+    return {stock.consumable: stock.segments for stock in _layout(sc).stocks}
+
+
+class StockLayout(NamedTuple):
+    """One consumable's stores, with their names in a run's record, series and metrics."""
+
+    consumable: str
+    segments: tuple[str, ...]
+    """The segments holding a stock of their own (:func:`stock_segments`)."""
+    stores: tuple[str, ...]
+    """The record's stores of it: one per segment (``food.RS``), else the pool (``food``)."""
+    columns: tuple[str, ...]
+    """Per store, the prefix of its series columns: ``food_RS`` (``food_RS_kg``, ...),
+    ``oxygen``."""
+    rates: tuple[str, ...]
+    """Per store, the record's column of its use rate if life support sets one per row
+    (``oxygen_rate``)."""
+    keys: tuple[str, ...]
+    """Its metric keys, in :data:`CONSUMABLE_STATS` order."""
+    segment_keys: tuple[tuple[str, ...], ...]
+    """Per segment, its metric keys in :data:`SEGMENT_STATS` order."""
+
+
+def stock_layout(sc: Scenario) -> tuple[StockLayout, ...]:
+    """Per consumable of ``sc`` (in its order), its stores and their names."""
+    return _layout(sc).stocks
+
+
+class _Layout(NamedTuple):
+    """What the results of every run of one scenario share."""
+
+    stocks: tuple[StockLayout, ...]
+    pads: tuple[str, ...]
+    cargo: dict[int, tuple[Cargo, float | None]]
+    """By index in the manifest, a flight's cargo and its :func:`rounded` mass (kg), to
+    reuse while the flight carries that very cargo (runs share the plan's)."""
+
+
+_LAYOUTS: dict[int, tuple[weakref.ref[Scenario], _Layout]] = {}
+"""Layouts by ``id(scenario)``; an entry goes when its scenario is freed."""
+
+
+def _layout(sc: Scenario) -> _Layout:
+    """The layout of ``sc``, made on the first call for this scenario object (scenarios
+    are frozen, so it never goes stale; a copy is another object with its own)."""
+    key = id(sc)
+    hit = _LAYOUTS.get(key)
+    if hit is not None and hit[0]() is sc:
+        return hit[1]
+    stocks = []
     for c in sc.station.consumables:
         if c.split and sc.rules.sharing_of(c.id) != "pooled":
-            out[c.id] = SEGMENTS
+            segments = SEGMENTS
         else:
-            out[c.id] = (c.held_by,) if c.held_by else ()
-    return out
+            segments = (c.held_by,) if c.held_by else ()
+        stores = tuple(f"{c.id}.{seg}" for seg in segments) or (c.id,)
+        stocks.append(
+            StockLayout(
+                c.id,
+                segments,
+                stores,
+                tuple(f"{c.id}_{seg}" for seg in segments) or (c.id,),
+                tuple(store.replace(".", "_") + "_rate" for store in stores),
+                tuple(f"{c.id}.{stat}" for stat in CONSUMABLE_STATS),
+                tuple(tuple(f"{c.id}.{seg}.{stat}" for stat in SEGMENT_STATS) for seg in segments),
+            )
+        )
+    layout = _Layout(tuple(stocks), tuple(p.id for p in sc.pads), {})
+
+    def forget(_: weakref.ref[Scenario]) -> None:
+        _LAYOUTS.pop(key, None)
+
+    _LAYOUTS[key] = (weakref.ref(sc, forget), layout)
+    return layout
 
 
 def uncrewed_key(who: str) -> str:
@@ -217,7 +287,10 @@ def rounded(x: float | None) -> float | None:
     """A number as metrics hold it: rounded to 6 decimals; None when absent or infinite."""
     if x is None or not math.isfinite(x):
         return None
-    return round(x if x.__class__ is float else float(x), 6) + 0.0
+    f = x if x.__class__ is float else float(x)
+    if (f * 64.0).is_integer():  # a multiple of 1/64 has at most 6 decimals: round keeps it
+        return f + 0.0
+    return round(f, 6) + 0.0
 
 
 def iso_date(epoch: date, day: float | None) -> str | None:
@@ -248,35 +321,43 @@ def _ordinal_iso(ordinal: int) -> str:
 def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
     """One row per flight of the manifest, as flights.csv holds them."""
     iso = _dater(rec.scenario.epoch)
+    horizon = rec.horizon_days
+    masses = _layout(rec.scenario).cargo
     rows = []
-    for c in rec.flights:
+    for i, c in enumerate(rec.flights):
+        launch, dock, undock, planned = c.launch, c.dock, c.undock, c.planned_launch
         wait = None
         if c.arrive is not None and not c.failed:
-            wait = (c.dock if c.dock is not None else rec.horizon_days) - c.arrive
+            wait = rounded((dock if dock is not None else horizon) - c.arrive)
+        cargo = c.cargo
+        mass = masses.get(i)
+        if mass is None or mass[0] is not cargo:
+            mass = masses[i] = (cargo, rounded(sum(map(cargo_kg, cargo.values()))))
         crew = c.crew
-        row = {
-            "id": c.id,
-            "vehicle": c.vtype.id,
-            "pad": c.pad,
-            "planned_launch": iso(c.planned_launch),
-            "launch": iso(c.launch),
-            "slip_days": None if c.launch is None else rounded(c.launch - (c.planned_launch or 0)),
-            "outcome": c.outcome,
-            "port": c.port if c.dock is not None else None,
-            "dock": iso(c.dock),
-            "port_wait_days": rounded(wait),
-            "undock": iso(c.undock),
-            "forced_return": c.forced and c.undock is not None,
-        }
-        for s, key in _CREW_COLUMNS:
-            row[key] = crew.get(s, 0)
-        row["cargo_kg"] = rounded(sum(map(cargo_kg, c.cargo.values())))
-        rows.append(row)
+        rows.append(
+            {
+                "id": c.id,
+                "vehicle": c.vtype.id,
+                "pad": c.pad,
+                "planned_launch": iso(planned),
+                "launch": iso(launch),
+                "slip_days": None if launch is None else rounded(launch - (planned or 0)),
+                "outcome": c.outcome,
+                "port": c.port if dock is not None else None,
+                "dock": iso(dock),
+                "port_wait_days": wait,
+                "undock": iso(undock),
+                "forced_return": c.forced and undock is not None,
+                "crew_RS": crew.get("RS", 0),
+                "crew_USOS": crew.get("USOS", 0),
+                "cargo_kg": mass[1],
+            }
+        )
     return rows
 
 
-_CREW_COLUMNS = tuple((s, f"crew_{s}") for s in SEGMENTS)
-"""(segment, flights.csv column) of each segment's crew on a flight."""
+if SEGMENTS != ("RS", "USOS"):  # flight_rows spells its crew columns
+    raise AssertionError(f"flight_rows has no crew column for a segment of {SEGMENTS}")
 
 
 def compute(
@@ -284,72 +365,128 @@ def compute(
 ) -> dict[str, Metric]:
     """Every metric of a run, from its record, its series (with the ``crew`` column) and
     its :func:`flight_rows`, in output order."""
-    epoch = rec.scenario.epoch
+    sc = rec.scenario
+    iso = _dater(sc.epoch)
+    horizon = rec.horizon_days
+    layout = _layout(sc)
     m: dict[str, Metric] = {}
-    stores = rec.stores
-    for cid, segments in stock_segments(rec.scenario).items():
-        own = [stores[f"{cid}.{seg}"] for seg in segments] or [stores[cid]]
-        values = _stock_values(epoch, own, rec.horizon_days)
-        values["undelivered_kg"] = rounded(rec.undelivered.get(cid, 0.0))
-        m.update((f"{cid}.{stat}", values[stat]) for stat in CONSUMABLE_STATS)
-        for seg, st in zip(segments, own if segments else [], strict=True):
-            values = _stock_values(epoch, [st], rec.horizon_days)
-            values["transferred_in_kg"] = rounded(st.transferred_in_kg)
-            values["transferred_out_kg"] = rounded(st.transferred_out_kg)
-            m.update((f"{cid}.{seg}.{stat}", values[stat]) for stat in SEGMENT_STATS)
-    m.update(_crew_metrics(rec, series))
+    stores, undelivered = rec.stores, rec.undelivered
+    for stock in layout.stocks:
+        own = [stores[store] for store in stock.stores]
+        values = _stock_values(iso, own, horizon)
+        m.update(
+            zip(stock.keys, [*values, rounded(undelivered.get(stock.consumable, 0.0))], strict=True)
+        )
+        for st, keys in zip(own if stock.segments else (), stock.segment_keys, strict=True):
+            if len(own) > 1:  # else the segment's stock is the consumable's: the same values
+                values = _stock_values(iso, [st], horizon)
+            values += [rounded(st.transferred_in_kg), rounded(st.transferred_out_kg)]
+            m.update(zip(keys, values, strict=True))
+    m.update(_crew_metrics(rec, series, iso))
     o = rec.orbit
     if o is not None:
         m["station.min_altitude_km"] = rounded(o.min_km)
-        m["station.min_altitude_date"] = iso_date(epoch, o.min_day)
-        m["station.first_below_min_altitude_date"] = iso_date(epoch, o.first_below_day)
+        m["station.min_altitude_date"] = iso(o.min_day)
+        m["station.first_below_min_altitude_date"] = iso(o.first_below_day)
         m["station.days_below_min_altitude"] = rounded(o.below_days)
-        m["station.reboosts"] = sum(1 for e in rec.events.kinds("reboost"))
+        m["station.reboosts"] = len(rec.events.kinds("reboost"))
         m["station.reboost_propellant_kg"] = rounded(o.station_kg)
         m["station.vehicle_reboost_km"] = rounded(o.vehicle_km)
     for g in rec.generators:
-        m[f"generator.{g.id}.generated_kg"] = rounded(g.generated_kg)
-        m[f"generator.{g.id}.down_days"] = rounded(g.down_days)
-    for pad in rec.scenario.pads:
-        down = sum(
-            max(0.0, min(o.start_day + o.repair_days, rec.horizon_days) - max(o.start_day, 0.0))
-            for o in rec.outages
-            if o.pad == pad.id
-        )
-        m[pad_key(pad.id, "downtime_days")] = rounded(down)
-        m[pad_key(pad.id, "launches")] = sum(1 for f in flights if f["pad"] == pad.id)
+        generated, down = _generator_keys(g.id)
+        m[generated] = rounded(g.generated_kg)
+        m[down] = rounded(g.down_days)
+    downs: dict[str, list[float]] = {pad: [] for pad in layout.pads}
+    for out in rec.outages:
+        if out.pad in downs:
+            downs[out.pad].append(
+                max(0.0, min(out.start_day + out.repair_days, horizon) - max(out.start_day, 0.0))
+            )
+    launches = dict.fromkeys(layout.pads, 0)
     for f in flights:
-        key = f"flight.{f['id']}"
-        m[f"{key}.launch_date"] = f["launch"]
-        m[f"{key}.slip_days"] = f["slip_days"]
-        m[f"{key}.port_wait_days"] = f["port_wait_days"]
-        m[f"{key}.outcome"] = f["outcome"]
-        m[f"{key}.dock_date"] = f["dock"]
+        if f["pad"] in launches:
+            launches[f["pad"]] += 1
+    for pad, spans in downs.items():
+        down_key, launches_key = _pad_keys(pad)
+        m[down_key] = rounded(sum(spans))
+        m[launches_key] = launches[pad]
+    for f in flights:
+        launch, slip, wait, outcome, dock = _flight_keys(f["id"])
+        m[launch] = f["launch"]
+        m[slip] = f["slip_days"]
+        m[wait] = f["port_wait_days"]
+        m[outcome] = f["outcome"]
+        m[dock] = f["dock"]
     return m
 
 
-def _stock_values(epoch: date, own: list[StoreStats], horizon: float) -> dict[str, Metric]:
-    """The consumable stats of one stock, or of the worst of several at each instant
-    (their masses summed)."""
-    low = min(own, key=lambda st: (st.min_days_of_supply, st.min_day))
-    finite_min = math.isfinite(low.min_days_of_supply)
+@lru_cache(maxsize=4096)
+def _flight_keys(flight: str) -> tuple[str, str, str, str, str]:
+    """A flight's metric keys: launch date, slip, port wait, outcome, dock date."""
+    k = f"flight.{flight}"
+    return (
+        f"{k}.launch_date",
+        f"{k}.slip_days",
+        f"{k}.port_wait_days",
+        f"{k}.outcome",
+        (f"{k}.dock_date"),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _pad_keys(pad: str) -> tuple[str, str]:
+    return pad_key(pad, "downtime_days"), pad_key(pad, "launches")
+
+
+@lru_cache(maxsize=1024)
+def _generator_keys(generator: str) -> tuple[str, str]:
+    return f"generator.{generator}.generated_kg", f"generator.{generator}.down_days"
+
+
+_STOCK_STATS = tuple(SEGMENT_STATS)[:9]
+"""The stats :func:`_stock_values` gives, in its order: those of both a consumable and a
+segment, ahead of the ones of one only (``undelivered_kg``, ``transferred_*``)."""
+if tuple(CONSUMABLE_STATS) != (*_STOCK_STATS, "undelivered_kg") or tuple(SEGMENT_STATS) != (
+    *_STOCK_STATS,
+    "transferred_in_kg",
+    "transferred_out_kg",
+):
+    raise AssertionError("compute puts the stock stats in another order than they are listed")
+
+
+def _stock_values(
+    iso: Callable[[float | None], str | None], own: list[StoreStats], horizon: float
+) -> list[Metric]:
+    """The values of :data:`_STOCK_STATS` for one stock, or for the worst of several at
+    each instant (their masses summed)."""
     if len(own) == 1:
-        below = low.below_reserve_days
-    else:  # time with some stock below its line: the union of their stretches
-        below = _union_days([span for st in own for span in st.below_spans], horizon)
-    return {
-        "min_days_of_supply": rounded(low.min_days_of_supply),
-        "min_date": iso_date(epoch, low.min_day) if finite_min else None,
-        "first_below_reserve_date": iso_date(
-            epoch, _earliest(st.first_below_reserve_day for st in own)
-        ),
-        "days_below_reserve": rounded(below),
-        "depleted_date": iso_date(epoch, _earliest(st.depleted_day for st in own)),
-        "shortfall_kg": rounded(sum(st.shortfall_kg for st in own)),
-        "delivered_kg": rounded(sum(st.delivered_kg for st in own)),
-        "consumed_kg": rounded(sum(st.consumed_kg for st in own)),
-        "end_kg": rounded(sum(st.end_kg for st in own)),
-    }
+        st = own[0]
+        low_days = st.min_days_of_supply
+        return [
+            rounded(low_days),
+            iso(st.min_day) if math.isfinite(low_days) else None,
+            iso(st.first_below_reserve_day),
+            rounded(st.below_reserve_days),
+            iso(st.depleted_day),
+            rounded(st.shortfall_kg),  # a sum of one: 0.0 + kg, the same once rounded
+            rounded(st.delivered_kg),
+            rounded(st.consumed_kg),
+            rounded(st.end_kg),
+        ]
+    low = min(own, key=lambda st: (st.min_days_of_supply, st.min_day))
+    # time with some stock below its line: the union of their stretches
+    below = _union_days([span for st in own for span in st.below_spans], horizon)
+    return [
+        rounded(low.min_days_of_supply),
+        iso(low.min_day) if math.isfinite(low.min_days_of_supply) else None,
+        iso(_earliest(st.first_below_reserve_day for st in own)),
+        rounded(below),
+        iso(_earliest(st.depleted_day for st in own)),
+        rounded(sum(st.shortfall_kg for st in own)),
+        rounded(sum(st.delivered_kg for st in own)),
+        rounded(sum(st.consumed_kg for st in own)),
+        rounded(sum(st.end_kg for st in own)),
+    ]
 
 
 def _earliest(days: Iterable[float | None]) -> float | None:
@@ -369,40 +506,50 @@ def _union_days(spans: list[tuple[float, float]], horizon: float) -> float:
     return total
 
 
-def _crew_metrics(rec: RunRecord, series: Mapping[str, np.ndarray]) -> dict[str, Metric]:
+def _crew_metrics(
+    rec: RunRecord, series: Mapping[str, np.ndarray], iso: Callable[[float | None], str | None]
+) -> dict[str, Metric]:
     """Crew metrics over the stretches of time between rows: a zero-length stretch (the
-    state just before a change at the same instant) holds nobody for any time."""
-    day = series["day"]
-    dt = np.diff(day)
-    crew = series["crew"][:-1]
+    state just before a change at the same instant) holds nobody for any time.
+
+    The ufuncs are called directly (``np.add.reduce`` is what ``np.sum`` calls, the same
+    pairwise sum), without the ~1 us of Python around them on arrays of ~100 rows."""
+    day, all_crew = series["day"], series["crew"]
+    dt = day[1:] - day[:-1]  # np.diff
+    crew = all_crew[:-1]
     held = dt > 0
+    some_held = bool(np.logical_or.reduce(held))
+    add, minimum, maximum = np.add.reduce, np.minimum.reduce, np.maximum.reduce
     m: dict[str, Metric] = {
-        "crew.person_days": rounded(float(np.sum(crew * dt))),
-        "crew.min_on_board": int(crew[held].min()) if held.any() else int(series["crew"][-1]),
+        "crew.person_days": rounded(float(add(crew * dt))),
+        "crew.min_on_board": int(minimum(crew[held])) if some_held else int(all_crew[-1]),
     }
-    for seg in SEGMENTS:
-        m[uncrewed_key(seg)] = rounded(float(np.sum(dt[series[f"crew_{seg}"][:-1] == 0])))
-    m["crew.station_uncrewed_days"] = rounded(float(np.sum(dt[crew == 0])))
+    for seg, key in _UNCREWED_KEYS:
+        m[key] = rounded(float(add(dt[series[f"crew_{seg}"][:-1] == 0])))
+    m["crew.station_uncrewed_days"] = rounded(float(add(dt[crew == 0])))
     crafts = [*rec.docked, *rec.flights]
     m["crew.forced_returns"] = sum(1 for c in crafts if c.forced and c.undock is not None)
+    horizon = rec.horizon_days
     stays = [
-        (c.undock if c.undock is not None else rec.horizon_days) - c.dock
+        (c.undock if c.undock is not None else horizon) - c.dock
         for c in crafts
         if c.dock is not None and c.n_crew > 0
     ]
     m["crew.max_stay_days"] = rounded(max(stays)) if stays else 0.0
-    evacuations = rec.events.days("evacuation")
+    events = rec.events
+    evacuations = events.days("evacuation")
     m["crew.evacuations"] = len(evacuations)
-    m["crew.first_evacuation_date"] = (
-        iso_date(rec.scenario.epoch, evacuations[0]) if evacuations else None
-    )
-    m["crew.decrew_events"] = len(rec.events.days("decrew"))
-    m["crew.held_launches"] = len(rec.events.days("launch_held"))
+    m["crew.first_evacuation_date"] = iso(evacuations[0]) if evacuations else None
+    m["crew.decrew_events"] = len(events.days("decrew"))
+    m["crew.held_launches"] = len(events.days("launch_held"))
     m["crew.person_days_lost"] = rounded(rec.person_days_lost)
-    unseated = np.maximum(series["crew"] - series["seats"], 0.0)
-    m["crew.unseated_person_days"] = rounded(float(np.sum(unseated[:-1] * dt)))
-    m["crew.max_unseated"] = int(unseated[:-1][held].max()) if held.any() else 0
+    unseated = np.maximum(all_crew - series["seats"], 0.0)[:-1]
+    m["crew.unseated_person_days"] = rounded(float(add(unseated * dt)))
+    m["crew.max_unseated"] = int(maximum(unseated[held])) if some_held else 0
     return m
+
+
+_UNCREWED_KEYS = tuple((seg, uncrewed_key(seg)) for seg in SEGMENTS)
 
 
 # -- probabilities over an ensemble ----------------------------------------------------------
