@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
+import sim
+from sim.experiments import montecarlo, replication_seed
 from sim.experiments.fansketch import (
     CAP_DAYS,
     FINE_DAYS,
@@ -13,7 +16,9 @@ from sim.experiments.fansketch import (
     FanSketch,
     fan_counts,
 )
+from sim.experiments.replications import fan_series, sample_days
 
+UNCERTAIN = ROOT / "scenarios" / "baseline-uncertain.yaml"
 QS = (0, 2.5, 5, 25, 50, 75, 95, 99, 100)
 
 
@@ -108,3 +113,22 @@ def test_memory_is_bounded_by_the_range_not_the_count() -> None:
     assert sketch.n == 100_000
     assert sizes[-1] == sizes[0]  # 90 days of 1/16 day bins per cell, whole blocks
     assert sizes[-1] <= 10 * 7 * 256 * 4 + 400  # 10 to 100 days: bins 160 to 1600
+
+
+def test_an_ensembles_fans_match_the_exact_fans_of_its_replications() -> None:
+    n = 24
+    sc = sim.load_scenario(UNCERTAIN)
+    mc = montecarlo(sc, n, chunk_size=5)
+    columns = [f"{c}_days" if s is None else f"{c}_{s}_days" for c, s in fan_series(sc)]
+    fans = np.empty((n, len(columns), len(mc.grid)), dtype=np.float32)
+    depleted = []
+    for i in range(n):
+        res = sim.simulate(sc, replication_seed(sc.seed, i))
+        sample_days(res.series["day"], [res.series[c] for c in columns], mc.grid, fans[i])
+        depleted.append(res.metrics["food.depleted_date"] is not None)
+    assert (fans == 0).any() and np.isinf(fans).any()  # the cases that are counted apart
+    check_close(mc.sketch, fans)
+    quantiles = mc.fan_quantiles((5, 50, 95))
+    assert np.array_equal(quantiles["food"], mc.sketch.percentiles(0, (5, 50, 95)))
+    assert np.array_equal(mc.fan_out_share("food"), np.mean(fans[:, 0, :] <= 0, axis=0))
+    assert mc.probabilities()["food.p_depleted"] == np.mean(depleted)  # P(runs out)
