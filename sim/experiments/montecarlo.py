@@ -9,6 +9,12 @@ scenarios sees the same repair, slips and failures wherever their inputs agree: 
 differences are paired, not noise. A replication is reproduced alone by ``iss-sim run
 --seed <its seed>``, and the results do not depend on the executor or the chunking.
 
+An ensemble is held in memory that grows by ~0.6 KB a replication (baseline-uncertain):
+chunks are taken in as they finish, each metric is a column in its narrowest exact type
+(:mod:`sim.experiments.columns`), the lines of ``replications.csv`` go to a temporary file
+(:mod:`sim.experiments.spool`) and the fans are histograms whose size does not depend on
+the number of replications (:mod:`sim.experiments.fansketch`).
+
 The worker side lives in :mod:`sim.experiments.replications`, the statistics in
 :mod:`sim.experiments.stats`, the paired comparison in :mod:`sim.experiments.paired` and
 adding replications until a confidence interval is narrow enough in
@@ -21,17 +27,29 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
 
 from sim._version import __version__
-from sim.engine import EPS_DAYS, derive_seed
-from sim.experiments.executors import Executor, SerialExecutor, run_batch
-from sim.experiments.replications import Chunk, Job, csv_cell, fan_series, run_chunk
+from sim.engine import EPS_DAYS
+from sim.experiments.columns import NumberColumn, TextColumn
+from sim.experiments.executors import MAX_CHUNK, Executor, SerialExecutor
+from sim.experiments.fansketch import FanSketch
+from sim.experiments.replications import (
+    Chunk,
+    Job,
+    csv_cell,
+    fan_series,
+    pack_chunk,
+    replication_seed,
+    run_chunk,
+)
+from sim.experiments.spool import Spool
 from sim.experiments.stats import (
     check_quantiles,
     halfwidth,
@@ -48,8 +66,8 @@ from sim.scenario.model import Scenario
 __all__ = ["MAX_REPLICATIONS", "MonteCarloResult", "extend", "montecarlo", "replication_seed"]
 
 MAX_REPLICATIONS = 1_000_000
-"""Most replications of one ensemble (each keeps ~11 KB of metrics and fans in memory: the
-baseline world, 227 metrics and 8 weekly fans of 110 points, 4 of them per segment)."""
+"""Most replications of one ensemble (each keeps ~0.6 KB of metrics in memory and ~2 KB of
+``replications.csv`` in a temporary file: the baseline world, 243 metrics)."""
 GRID_STEP_DAYS = 7.0
 """Days between two samples of the days-of-supply fans."""
 
@@ -57,73 +75,119 @@ Progress = Callable[[int], None]
 """Called with the number of replications just finished."""
 
 
-def replication_seed(seed: int, index: int) -> int:
-    """The run seed of replication ``index`` of an ensemble whose seed is ``seed``."""
-    return derive_seed(seed, f"rep/{index}")
-
-
 # -- the ensemble ----------------------------------------------------------------------------
 @dataclass(eq=False)
 class MonteCarloResult:
-    """Replications of one scenario: every metric of every replication, column by column,
-    and each consumable's days of supply sampled on a weekly grid (station-wide, and per
-    segment for a stock per segment)."""
+    """Replications of one scenario: every metric of every replication, column by column
+    (:meth:`values`), ``replications.csv`` in a temporary file until written, and each
+    consumable's days of supply on a weekly grid as histograms (:attr:`sketch`; station-wide,
+    and per segment for a stock per segment). Made empty here and filled by
+    :func:`montecarlo`; :meth:`close` (or ``with``) deletes the temporary file at once,
+    else it goes when the result is garbage collected."""
 
     scenario: Scenario
     seed: int
     """Ensemble seed: replication ``i`` ran with ``replication_seed(seed, i)``."""
-    seeds: list[int]
-    keys: list[str]
-    """Metric keys, in the order ``iss-sim run`` gives them."""
-    kinds: dict[str, str]
-    """Per key: ``number``, ``date``, ``text`` or ``null`` (never a value)."""
-    table: np.ndarray
-    """(replications, keys) float64: numbers, dates as days since epoch, NaN for null."""
-    texts: dict[str, list[str | None]]
-    """Text metrics (flight outcomes) per replication."""
-    rows: list[str]
-    """The lines of ``replications.csv`` (without its header)."""
     grid: np.ndarray
     """Days since epoch at which the fans are sampled."""
-    fans: np.ndarray
-    """(replications, series, grid) float32 days of supply (inf: nothing used): first each
-    consumable (the worst segment), then each segment stock of :attr:`fan_series`."""
-    _index: dict[str, int] = field(init=False, repr=False)
+    start: int = 0
+    """Index of the first replication."""
+    keys: list[str] = field(init=False)
+    """Metric keys, in the order ``iss-sim run`` gives them."""
+    kinds: dict[str, str] = field(init=False)
+    """Per key: ``number``, ``date``, ``text`` or ``null`` (never a value)."""
+    sketch: FanSketch = field(init=False)
+    """Histograms of days of supply per (fan series, grid time) over the replications."""
+    _columns: dict[str, NumberColumn | TextColumn] = field(init=False, repr=False)
+    _n: int = field(init=False, repr=False)
+    _capacity: int = field(init=False, repr=False)
+    _spool: Spool = field(init=False, repr=False)
+    _flags: dict[str, np.ndarray] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = {k: j for j, k in enumerate(self.keys)}
+        self.keys, self.kinds, self._columns = [], {}, {}
+        self._n = self._capacity = 0
+        self.sketch = FanSketch(len(fan_series(self.scenario)), len(self.grid))
+        self._spool = Spool()
+        self._flags = None
+
+    @classmethod
+    def from_table(
+        cls, scenario: Scenario, table: Mapping[str, Sequence[Any]], seed: int = 1
+    ) -> MonteCarloResult:
+        """An ensemble of metrics made elsewhere: per key, its value in every replication
+        (as ``iss-sim run`` gives them: numbers, ISO dates, text, None), replication ``i``
+        seeded as :func:`montecarlo` seeds it; no fan grid."""
+        keys = tuple(table)
+        n = len(table[keys[0]]) if keys else 0
+        if any(len(v) != n for v in table.values()):
+            raise ValueError("every metric needs a value for every replication")
+        result = cls(scenario, seed, np.zeros(0))
+        if n:
+            reps = range(n)
+            raw = [[table[k][i] for k in keys] for i in reps]
+            fans = np.zeros((n, result.sketch.shape[0], 0), dtype=np.float32)
+            seeds = [replication_seed(seed, i) for i in reps]
+            result._reserve(n)
+            result._add(pack_chunk(scenario, reps, seeds, keys, raw, fans))
+        return result
 
     @property
     def n(self) -> int:
         """Number of replications."""
-        return len(self.seeds)
+        return self._n
+
+    @property
+    def seeds(self) -> list[int]:
+        """The run seed of every replication (computed, not stored)."""
+        return [replication_seed(self.seed, i) for i in range(self.start, self.start + self.n)]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of memory the metric columns and the fan histograms hold."""
+        return sum(c.nbytes for c in self._columns.values()) + self.sketch.nbytes
 
     @property
     def consumables(self) -> list[str]:
         """Consumable ids, in the order of the fans."""
         return [c.id for c in self.scenario.station.consumables]
 
+    @property
+    def texts(self) -> Mapping[str, list[str | None]]:
+        """Text metrics (flight outcomes) per replication, by key (each list made when
+        asked for: :meth:`text_counts` is cheaper)."""
+        return _Texts(self)
+
+    def text_counts(self, key: str) -> dict[str | None, int]:
+        """How many replications have each text of metric ``key`` (None: null)."""
+        col = self._columns.get(key)
+        if isinstance(col, TextColumn):
+            return col.counts()
+        if key not in self.kinds:
+            raise KeyError(key)
+        return {None: self.n} if self.n else {}
+
     def values(self, key: str) -> np.ndarray:
-        """Metric ``key`` over replications (dates as days since epoch; NaN for null);
-        ``key`` may also be a probability name (then 0/1 per replication)."""
-        if key in self._index:
-            return self.table[:, self._index[key]]
+        """Metric ``key`` over replications (dates as days since epoch; NaN for null and
+        text); ``key`` may also be a probability name (then 0/1 per replication)."""
         if key in self.kinds or not self.keys:  # no value anywhere
-            return np.full(self.n, np.nan)
+            return self._column(key)
         flags = self.indicators()
         if key in flags:
             return flags[key].astype(float)
         raise KeyError(key)
 
+    def _column(self, key: str) -> np.ndarray:
+        col = self._columns.get(key)
+        return col.values() if isinstance(col, NumberColumn) else np.full(self.n, np.nan)
+
     def indicators(self) -> dict[str, np.ndarray]:
         """Per replication, whether each event people act on happened (booleans; see
         :func:`sim.results.metrics.indicators`)."""
-
-        def column(key: str) -> np.ndarray:
-            j = self._index.get(key)
-            return self.table[:, j] if j is not None else np.full(self.n, np.nan)
-
-        return mk.indicators(column, self.texts, mk.stock_segments(self.scenario), self.n)
+        if self._flags is None:
+            stocks = mk.stock_segments(self.scenario)
+            self._flags = mk.indicators(self._column, self.texts, stocks, self.n)
+        return {k: v.copy() for k, v in self._flags.items()}
 
     def probabilities(self) -> dict[str, float]:
         """Share of replications in which each event of :meth:`indicators` happened."""
@@ -143,14 +207,15 @@ class MonteCarloResult:
 
     @property
     def fan_series(self) -> list[tuple[str, str | None]]:
-        """(consumable, segment) of each fan, in the order of :attr:`fans` (segment None:
+        """(consumable, segment) of each fan, in the order of :attr:`sketch` (segment None:
         station-wide, the worst segment)."""
         return fan_series(self.scenario)
 
     def fan_quantiles(self, qs: Sequence[float] = (5, 50, 95)) -> dict[str, np.ndarray]:
         """Per consumable: the percentiles ``qs`` of days of supply (the worst segment at
-        each time), shape (len(qs), grid)."""
-        return {c: self._percentiles(j, qs) for j, c in enumerate(self.consumables)}
+        each time), shape (len(qs), grid); within 1/16 day of the exact ones (see
+        :mod:`sim.experiments.fansketch`)."""
+        return {c: self.sketch.percentiles(j, qs) for j, c in enumerate(self.consumables)}
 
     def segment_fan_quantiles(
         self, qs: Sequence[float] = (5, 50, 95)
@@ -159,19 +224,22 @@ class MonteCarloResult:
         that segment's days of supply, shape (len(qs), grid); empty when the fans hold only
         the station-wide series."""
         series = self.fan_series
-        if self.fans.shape[1] != len(series):
+        if self.sketch.shape[0] != len(series):
             return {}
         return {
-            (c, s): self._percentiles(j, qs) for j, (c, s) in enumerate(series) if s is not None
+            (c, s): self.sketch.percentiles(j, qs)
+            for j, (c, s) in enumerate(series)
+            if s is not None
         }
 
-    def _percentiles(self, j: int, qs: Sequence[float]) -> np.ndarray:
-        """Percentiles ``qs`` over replications of fan ``j``, shape (len(qs), grid)."""
-        a = self.fans[:, j, :].astype(float)
-        a[np.isposinf(a)] = 1e300  # percentiles of inf give NaN; put them back as inf below
-        q = np.percentile(a, list(qs), axis=0) if self.n else np.full((len(qs), a.shape[1]), np.nan)
-        q[q >= 1e299] = np.inf
-        return q
+    def fan_out_share(self, consumable: str, segment: str | None = None) -> np.ndarray | None:
+        """Share of replications with no ``consumable`` left (in ``segment``; None: the worst
+        segment) at each grid time, exact; None when the fans do not hold that series."""
+        series = self.fan_series
+        if (consumable, segment) not in series:
+            return None
+        j = series.index((consumable, segment))
+        return self.sketch.zero_share(j) if j < self.sketch.shape[0] else None
 
     def summary(self, quantiles: Sequence[float] = (5, 50, 95)) -> dict[str, Any]:
         """Statistics of every metric and the event probabilities (``montecarlo.json``)."""
@@ -182,13 +250,12 @@ class MonteCarloResult:
             kind = self.kinds[key]
             if kind == "text":
                 counts: dict[str, int] = {}
-                for v in self.texts[key]:
-                    counts["null" if v is None else v] = (
-                        counts.get("null" if v is None else v, 0) + 1
-                    )
+                for v, c in self.text_counts(key).items():
+                    name = "null" if v is None else v
+                    counts[name] = counts.get(name, 0) + c
                 stats[key] = {"kind": "text", "counts": dict(sorted(counts.items()))}
             else:
-                stats[key] = metric_stats(self.values(key), kind, qs, sc.epoch)
+                stats[key] = metric_stats(self._column(key), kind, qs, sc.epoch)
         return {
             "scenario": sc.name,
             "scenario_sha256": scenario_digest(sc),
@@ -209,10 +276,13 @@ class MonteCarloResult:
             "metrics": stats,
         }
 
+    def _header(self) -> bytes:
+        return (",".join(["replication", "seed", *map(csv_cell, self.keys)]) + "\n").encode()
+
     def csv_text(self) -> str:
-        """The content of ``replications.csv``: one row per replication."""
-        header = ",".join(["replication", "seed", *map(csv_cell, self.keys)])
-        return "\n".join([header, *self.rows]) + "\n"
+        """The content of ``replications.csv``: one row per replication (read back from
+        the temporary file: for small ensembles)."""
+        return (self._spool.read() if self._spool.size else self._header()).decode()
 
     def write_files(
         self,
@@ -220,12 +290,17 @@ class MonteCarloResult:
         quantiles: Sequence[float] = (5, 50, 95),
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Write montecarlo.json (with ``extra`` entries) and replications.csv into the
-        existing ``folder`` (the fan chart is drawn by :func:`sim.plots.fan.fan_chart`)."""
+        """Write montecarlo.json (with ``extra`` entries) and replications.csv (copied from
+        the temporary file) into the existing ``folder`` (the fan chart is drawn by
+        :func:`sim.plots.fan.fan_chart`)."""
         data = {**self.summary(quantiles), **(extra or {})}
         text = json.dumps(data, indent=2, allow_nan=False)
         (folder / "montecarlo.json").write_text(text + "\n", encoding="utf-8")
-        (folder / "replications.csv").write_text(self.csv_text(), encoding="utf-8")
+        with (folder / "replications.csv").open("wb") as fh:
+            if self._spool.size:
+                self._spool.copy_to(fh)
+            else:
+                fh.write(self._header())
 
     def write(
         self, out_dir: str | Path, quantiles: Sequence[float] = (5, 50, 95), *, force: bool = False
@@ -235,6 +310,89 @@ class MonteCarloResult:
         return write_atomically(
             Path(out_dir), lambda d: self.write_files(d, quantiles), force=force
         )
+
+    def close(self) -> None:
+        """Delete the temporary ``replications.csv`` now (the statistics stay; writing the
+        files or :meth:`csv_text` then raise ValueError)."""
+        self._spool.close()
+
+    def __enter__(self) -> MonteCarloResult:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- filling --------------------------------------------------------------------------
+    def _reserve(self, total: int) -> None:
+        """Make room for ``total`` replications in every column."""
+        self._capacity = max(self._capacity, total)
+        for col in self._columns.values():
+            col.reserve(total)
+
+    def _add(self, c: Chunk) -> None:
+        """Take the replications of chunk ``c`` in (they follow the ones held)."""
+        if not self.keys:
+            self.keys, self.kinds = list(c.keys), dict.fromkeys(c.keys, "null")
+        elif c.keys != tuple(self.keys):
+            raise RuntimeError("chunks of one scenario disagree on the metric keys")
+        for key, kind in zip(c.keys, c.kinds, strict=True):
+            if kind != "null" and self.kinds[key] not in ("null", kind):
+                raise RuntimeError(f"metric {key!r} is both {self.kinds[key]} and {kind}")
+            if kind != "null":
+                self.kinds[key] = kind
+        for key in c.keys:
+            packed = c.columns.get(key)
+            col = self._columns.get(key)
+            if col is None:
+                if packed is None:
+                    continue  # no value so far: nothing held
+                text = self.kinds[key] == "text"
+                col = TextColumn(self._capacity) if text else NumberColumn(self._capacity)
+                col.append(None, self._n)  # the replications before: null
+                self._columns[key] = col
+            col.append(packed, c.n)
+        if not self._spool.size:
+            self._spool.write(self._header())
+        self._spool.write(c.csv)
+        self.sketch.add(c.fans)
+        self._n += c.n
+        self._flags = None
+
+    def _copy(self, capacity: int) -> MonteCarloResult:
+        """An independent copy with room for ``capacity`` replications."""
+        new = MonteCarloResult(self.scenario, self.seed, self.grid, self.start)
+        new.keys, new.kinds = list(self.keys), dict(self.kinds)
+        new._columns = {k: c.copy(capacity) for k, c in self._columns.items()}
+        new._n, new._capacity = self._n, max(capacity, self._n)
+        new.sketch = self.sketch.copy()
+        new._spool.close()
+        new._spool = self._spool.copy()
+        return new
+
+
+class _Texts(Mapping[str, list[str | None]]):
+    """The text metrics of an ensemble by key, each decoded when asked for."""
+
+    def __init__(self, mc: MonteCarloResult) -> None:
+        self._mc = mc
+        self._keys = [k for k, kind in mc.kinds.items() if kind == "text"]
+
+    def __getitem__(self, key: str) -> list[str | None]:
+        col = self._mc._columns.get(key)
+        if key not in self._keys or not isinstance(col, TextColumn):
+            raise KeyError(key)
+        return col.texts()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def montecarlo(
@@ -253,48 +411,12 @@ def montecarlo(
     seed (default the scenario's); give two scenarios the same one to pair them."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(os.fspath(scenario))
-    if not 0 <= n <= MAX_REPLICATIONS:
-        raise ValueError(
-            f"the number of replications must be from 0 to {MAX_REPLICATIONS:,}, got {n:,}"
-        )
+    _check_n(n)
     base = scenario.seed if seed is None else int(seed)
-    ex = executor if executor is not None else SerialExecutor()
-    reps = [(i, replication_seed(base, i)) for i in range(start, start + n)]
-    job = Job(scenario, np.arange(0.0, scenario.horizon_days + EPS_DAYS, grid_step_days))
-    chunks = run_batch(ex, run_chunk, job, reps, chunk_size=chunk_size, progress=progress)
-    return _assemble(job, base, [s for _, s in reps], chunks)
-
-
-def _assemble(job: Job, seed: int, seeds: list[int], chunks: list[Chunk]) -> MonteCarloResult:
-    sc, grid = job.scenario, job.grid
-    keys = next((c.keys for c in chunks if c.keys), ())
-    kinds = dict.fromkeys(keys, "null")
-    for c in chunks:
-        if c.keys != keys:
-            raise RuntimeError("chunks of one scenario disagree on the metric keys")
-        for key, kind in zip(keys, c.kinds, strict=True):
-            if kind != "null" and kinds[key] not in ("null", kind):
-                raise RuntimeError(f"metric {key!r} is both {kinds[key]} and {kind}")
-            if kind != "null":
-                kinds[key] = kind
-    texts: dict[str, list[str | None]] = {k: [] for k, kind in kinds.items() if kind == "text"}
-    for c in chunks:
-        for key in texts:
-            texts[key] += c.texts.get(key, [None] * len(c.rows))
-    return MonteCarloResult(
-        scenario=sc,
-        seed=seed,
-        seeds=seeds,
-        keys=list(keys),
-        kinds=kinds,
-        table=np.vstack([c.values for c in chunks]) if chunks else np.zeros((0, len(keys))),
-        texts=texts,
-        rows=[r for c in chunks for r in c.rows],
-        grid=grid,
-        fans=np.vstack([c.fans for c in chunks])
-        if chunks
-        else np.zeros((0, len(fan_series(sc)), len(grid)), np.float32),
-    )
+    grid = np.arange(0.0, scenario.horizon_days + EPS_DAYS, grid_step_days)
+    result = MonteCarloResult(scenario, base, grid, start)
+    _run(result, n, executor, chunk_size, progress)
+    return result
 
 
 def extend(
@@ -302,40 +424,58 @@ def extend(
     n: int,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    *,
+    in_place: bool = False,
 ) -> MonteCarloResult:
-    """``result`` with ``n`` more replications (indexes continue where it stopped)."""
-    more = montecarlo(
-        result.scenario,
-        n,
-        executor,
-        seed=result.seed,
-        start=result.n,
-        progress=progress,
-        grid_step_days=float(result.grid[1] - result.grid[0])
-        if len(result.grid) > 1
-        else GRID_STEP_DAYS,
-    )
-    if result.n == 0:
-        return more
-    if more.n == 0:
+    """``result`` with ``n`` more replications (indexes continue where it stopped): a new
+    result (``result`` is left as it was), or ``result`` itself grown if ``in_place`` (no
+    copy of what it holds, for a loop that keeps only the grown ensemble)."""
+    _check_n(n)
+    if not n:
         return result
-    if more.keys != result.keys:
-        raise RuntimeError("the new replications have other metric keys")
-    kinds = {k: v if v != "null" else more.kinds[k] for k, v in result.kinds.items()}
-    texts = {
-        k: result.texts.get(k, [None] * result.n) + more.texts.get(k, [None] * more.n)
-        for k, kind in kinds.items()
-        if kind == "text"
-    }
-    return MonteCarloResult(
-        scenario=result.scenario,
-        seed=result.seed,
-        seeds=result.seeds + more.seeds,
-        keys=result.keys,
-        kinds=kinds,
-        table=np.vstack([result.table, more.table]),
-        texts=texts,
-        rows=result.rows + more.rows,
-        grid=result.grid,
-        fans=np.vstack([result.fans, more.fans]),
-    )
+    grown = result if in_place else result._copy(result.n + n)
+    _run(grown, n, executor, None, progress)
+    return grown
+
+
+def _check_n(n: int) -> None:
+    if not 0 <= n <= MAX_REPLICATIONS:
+        raise ValueError(
+            f"the number of replications must be from 0 to {MAX_REPLICATIONS:,}, got {n:,}"
+        )
+
+
+def _run(
+    result: MonteCarloResult,
+    n: int,
+    executor: Executor | None,
+    chunk_size: int | None,
+    progress: Progress | None,
+) -> None:
+    """Run ``n`` replications after those of ``result`` into it, chunk by chunk as they
+    finish; a chunk is ``chunk_size`` replications (default about four chunks per worker,
+    at most :data:`~sim.experiments.executors.MAX_CHUNK`). ``progress(k)`` after each."""
+    ex = executor if executor is not None else SerialExecutor()
+    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(n / (4 * ex.workers))))
+    first = result.start + result.n
+    chunks = [range(i, min(i + size, first + n)) for i in range(first, first + n, size)]
+    result._reserve(result.n + n)
+    job = Job(result.scenario, result.grid, result.seed)
+    for chunk in _stream(ex, job, chunks, 2 * ex.workers):
+        result._add(chunk)
+        if progress is not None:
+            progress(chunk.n)
+
+
+def _stream(ex: Executor, job: Job, chunks: list[range], window: int) -> Iterator[Chunk]:
+    """:func:`run_chunk` of every chunk, in order, as they finish, ``window`` chunks per
+    ``ex.map`` call (a map keeps every result of its call until the last is taken, so
+    one call over all chunks would hold them all); the next window is submitted before
+    the current one is drained, so that the workers never wait for the client."""
+    windows = [chunks[i : i + window] for i in range(0, len(chunks), window)]
+    ahead = ex.map(run_chunk, job, windows[0]) if windows else iter(())
+    for k in range(len(windows)):
+        current = ahead
+        if k + 1 < len(windows):
+            ahead = ex.map(run_chunk, job, windows[k + 1])
+        yield from current

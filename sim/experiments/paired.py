@@ -120,7 +120,7 @@ class PairedResult:
 def paired(a: MonteCarloResult, b: MonteCarloResult) -> PairedResult:
     """Pair two ensembles replication by replication; they must share their seeds
     (run both with the same ``seed=`` and number of replications)."""
-    if a.seeds != b.seeds:
+    if (a.seed, a.start, a.n) != (b.seed, b.start, b.n):  # the same replication seeds
         raise ValueError("paired ensembles need the same replication seeds (same seed and n)")
     return PairedResult(a, b)
 

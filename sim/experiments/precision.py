@@ -43,5 +43,5 @@ def until_ci(
     results = [montecarlo(s, n, executor, seed=base, progress=progress) for s in scenarios]
     while not ci_width(results, key) < width and results[0].n < max_n:
         more = min(batch, max_n - results[0].n)
-        results = [extend(r, more, executor, progress) for r in results]
+        results = [extend(r, more, executor, progress, in_place=True) for r in results]
     return results, ci_width(results, key) < width

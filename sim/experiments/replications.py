@@ -1,6 +1,7 @@
 """One chunk of Monte Carlo replications, as a worker runs it: the metrics packed column by
-column, one CSV row per replication, and days of supply sampled on the fan grid (station
-and, for a stock per segment, each segment's)."""
+column in their narrowest exact form (:mod:`sim.experiments.columns`), the chunk's lines of
+``replications.csv`` as one UTF-8 text, and histograms of days of supply on the fan grid
+(station and, for a stock per segment, each segment's; :mod:`sim.experiments.fansketch`)."""
 
 from __future__ import annotations
 
@@ -13,37 +14,58 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine import gc_paused
+from sim.engine import derive_seed, gc_paused
 from sim.engine import run as run_engine
+from sim.experiments.columns import Packed, pack_numbers, pack_texts
+from sim.experiments.fansketch import FanCounts, fan_counts
 from sim.results import metrics as mk
 from sim.results.result import from_record
 from sim.scenario.model import Scenario
 
-__all__ = ["Chunk", "Job", "csv_cell", "fan_series", "run_chunk", "sample_days"]
+__all__ = [
+    "Chunk",
+    "Job",
+    "csv_cell",
+    "fan_series",
+    "pack_chunk",
+    "replication_seed",
+    "run_chunk",
+    "sample_days",
+]
 
 
 @dataclass(frozen=True, eq=False)
 class Job:
-    """What every worker needs once: the scenario and the fan sampling grid (days)."""
+    """What every worker needs once: the scenario, the fan sampling grid (days) and the
+    ensemble seed (replication ``i`` runs with :func:`replication_seed`)."""
 
     scenario: Scenario
     grid: np.ndarray
+    seed: int
 
 
 @dataclass(eq=False)
 class Chunk:
-    """A worker's compact answer for a chunk: no per-replication dicts cross processes."""
+    """A worker's compact answer for a chunk: no per-replication dicts, strings or fans
+    cross processes."""
 
+    n: int
+    """Replications in the chunk."""
     keys: tuple[str, ...]
     kinds: tuple[str, ...]
     """Per key: ``number``, ``date``, ``text`` or ``null`` (only nulls in this chunk)."""
-    values: np.ndarray
-    """(replications, keys) float64: numbers; dates as days since epoch; NaN otherwise."""
-    texts: dict[str, list[str | None]]
-    rows: list[str]
-    """One CSV line per replication: index, seed, then the metrics as ``run`` gives them."""
-    fans: np.ndarray
-    """(replications, :func:`fan_series`, grid) float32 days of supply."""
+    columns: dict[str, Packed]
+    """Per key that is not null: its values, packed (dates as days since epoch)."""
+    csv: bytes
+    """The chunk's lines of ``replications.csv`` (UTF-8, each ending in a newline): index,
+    seed, then the metrics as ``run`` gives them."""
+    fans: FanCounts
+    """Histograms of days of supply on the fan grid (:func:`fan_series` by grid time)."""
+
+
+def replication_seed(seed: int, index: int) -> int:
+    """The run seed of replication ``index`` of an ensemble whose seed is ``seed``."""
+    return derive_seed(seed, f"rep/{index}")
 
 
 def fan_series(sc: Scenario) -> list[tuple[str, str | None]]:
@@ -55,17 +77,18 @@ def fan_series(sc: Scenario) -> list[tuple[str, str | None]]:
     return out + [(c, s) for c, segs in stocks.items() if len(segs) > 1 for s in segs]
 
 
-def run_chunk(job: Job, reps: list[tuple[int, int]]) -> Chunk:
-    """Run the replications ``reps`` (index, seed) of ``job`` (in a worker process or here)."""
+def run_chunk(job: Job, reps: range) -> Chunk:
+    """Run the replications with indexes ``reps`` of ``job`` (in a worker process or here)."""
     sc, grid = job.scenario, job.grid
     columns = [f"{c}_days" if s is None else f"{c}_{s}_days" for c, s in fan_series(sc)]
     fans = np.empty((len(reps), len(columns), len(grid)), dtype=np.float32)
     raw: list[list[Any]] = []
     keys: tuple[str, ...] = ()
+    seeds = [replication_seed(job.seed, i) for i in reps]
     # the collector paused for the whole chunk: a run leaves only a little cyclic garbage
     # (simpy's environment), and collecting between runs cost ~4% (baseline-uncertain)
     with gc_paused():
-        for r, (_, seed) in enumerate(reps):
+        for r, seed in enumerate(seeds):
             res = from_record(run_engine(sc, seed))
             if not keys:
                 keys = tuple(res.metrics)
@@ -74,23 +97,37 @@ def run_chunk(job: Job, reps: list[tuple[int, int]]) -> Chunk:
             raw.append(list(res.metrics.values()))
             series = res.series
             sample_days(series["day"], [series[c] for c in columns], grid, fans[r])
-    values = np.full((len(reps), len(keys)), np.nan)
+    return pack_chunk(sc, reps, seeds, keys, raw, fans)
+
+
+def pack_chunk(
+    sc: Scenario,
+    reps: Sequence[int],
+    seeds: Sequence[int],
+    keys: tuple[str, ...],
+    raw: list[list[Any]],
+    fans: np.ndarray,
+) -> Chunk:
+    """A :class:`Chunk` of replications ``reps`` run with ``seeds``: their metric values
+    ``raw`` (one list per replication, in the order of ``keys``) and days of supply
+    ``fans`` (replications, series, grid)."""
     kinds: list[str] = []
-    texts: dict[str, list[str | None]] = {}
+    packed: dict[str, Packed] = {}
     epoch = sc.epoch.toordinal()
     for j, key in enumerate(keys):
         col = [row[j] for row in raw]
         kind, nums = _column(col, epoch)
         kinds.append(kind)
         if kind == "text":
-            texts[key] = col
+            packed[key] = pack_texts(col)
         elif nums is not None:
-            values[:, j] = nums
+            packed[key] = pack_numbers(np.array(nums, dtype=np.float64))
     rows = [
         f"{i},{seed}," + ",".join([_CELL.get(type(v), csv_cell)(v) for v in row])
-        for (i, seed), row in zip(reps, raw, strict=True)
+        for i, seed, row in zip(reps, seeds, raw, strict=True)
     ]
-    return Chunk(keys, tuple(kinds), values, texts, rows, fans)
+    text = "".join(row + "\n" for row in rows)
+    return Chunk(len(reps), keys, tuple(kinds), packed, text.encode(), fan_counts(fans))
 
 
 def _column(col: list[Any], epoch_ordinal: int) -> tuple[str, list[float] | None]:

@@ -5,7 +5,8 @@ line, the share of replications that fell below it and the share that ran out, a
 along the bottom where at least 5% of replications are out of stock; a consumable with a
 stock per segment gets a row of its own, the Russian segment's panel beside the US
 segment's. Days of supply are sampled weekly from each replication's exact
-piecewise-linear series.
+piecewise-linear series; the percentiles come from the ensemble's histograms, within 1/16
+day of the exact ones (:mod:`sim.experiments.fansketch`).
 """
 
 from __future__ import annotations
@@ -148,10 +149,9 @@ def _mark_out_of_stock(
 ) -> None:
     """A bar along the bottom of ``panel`` over the weeks when at least :data:`OUT_SHARE`
     of the replications have none of ``c`` (in segment ``seg``) left."""
-    series = mc.fan_series
-    if (c, seg) not in series or series.index((c, seg)) >= mc.fans.shape[1] or not mc.n:
+    share = mc.fan_out_share(c, seg)
+    if share is None or not mc.n:
         return
-    share = np.mean(mc.fans[:, series.index((c, seg)), :] <= 0.0, axis=0)
     out = share >= OUT_SHARE
     if not out.any():
         return

@@ -19,6 +19,8 @@ from sim.cli import main
 from sim.engine.rng import Streams
 from sim.experiments import MonteCarloResult, extend, montecarlo, paired, replication_seed
 from sim.experiments.executors import ProcessExecutor, SerialExecutor, chunked
+from sim.experiments.fansketch import FINE_DAYS
+from sim.experiments.replications import sample_days
 
 UNCERTAIN = str(ROOT / "scenarios" / "baseline-uncertain.yaml")
 SLIPS = {"slip_days": {"freighter": {"triangular": [0, 5, 20]}}}
@@ -51,13 +53,20 @@ def test_launch_failure_rate_is_within_four_standard_errors() -> None:
 def test_fans_sample_the_exact_days_of_supply_weekly() -> None:
     # 300 kg at 3 kg/day: 100 days of supply at epoch, falling 1 per day; +100 kg (33.3 days)
     # when F1 docks on day 22; empty on day 133 + 1/3, with no supply after
-    mc = montecarlo(build(with_flights(cargo_flight("F1", 20, 100))), 2)
+    sc = build(with_flights(cargo_flight("F1", 20, 100)))
+    mc = montecarlo(sc, 2)
     assert list(mc.grid[:5]) == [0, 7, 14, 21, 28]
     expected = [100, 93, 86, 79, 100 + 100 / 3 - 28, 100 + 100 / 3 - 35]
-    assert mc.fans[0, 0, :6] == pytest.approx(expected, abs=1e-4)
-    assert mc.fans[0, 0, 20] == 0.0  # day 140: depleted, never negative
-    assert (mc.fans[1] == mc.fans[0]).all()  # nothing uncertain: replications agree
-    assert mc.fans.dtype == np.float32
+    series = sim.simulate(sc, replication_seed(sc.seed, 0)).series
+    days = np.empty((1, len(mc.grid)), dtype=np.float32)
+    sample_days(series["day"], [series["food_days"]], mc.grid, days)
+    assert days[0, :6] == pytest.approx(expected, abs=1e-4)
+    assert days[0, 20] == 0.0  # day 140: depleted, never negative
+    # both replications agree (nothing uncertain): every percentile is that value, to a bin
+    q = mc.fan_quantiles((0, 50, 100))["food"]
+    assert np.all(np.abs(q - days[0]) < FINE_DAYS)
+    assert q[:, 20].tolist() == [0.0, 0.0, 0.0]  # out of stock: exactly 0
+    assert np.array_equal(mc.fan_out_share("food"), (days[0] <= 0).astype(float))
 
 
 def test_common_random_numbers_pair_flights_whose_inputs_agree() -> None:
@@ -86,8 +95,8 @@ def test_extend_continues_the_replication_indexes() -> None:
     whole = montecarlo(sc, 50)
     grown = extend(montecarlo(sc, 30), 20)
     assert grown.seeds == whole.seeds == [replication_seed(sc.seed, i) for i in range(50)]
-    assert grown.rows == whole.rows
-    assert np.array_equal(grown.fans, whole.fans)
+    assert grown.csv_text() == whole.csv_text()
+    assert grown.sketch.equals(whole.sketch)
 
 
 def test_chunking_and_executors_do_not_change_results() -> None:
@@ -95,10 +104,12 @@ def test_chunking_and_executors_do_not_change_results() -> None:
     one = montecarlo(sc, 25, chunk_size=25)
     assert chunked(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
     with SerialExecutor() as serial:
-        assert montecarlo(sc, 25, serial, chunk_size=4).rows == one.rows
+        assert montecarlo(sc, 25, serial, chunk_size=4).csv_text() == one.csv_text()
     with ProcessExecutor(2) as pool:
         many = montecarlo(sc, 25, pool, chunk_size=3)
-    assert many.rows == one.rows and np.array_equal(many.table, one.table, equal_nan=True)
+    assert many.csv_text() == one.csv_text() and many.sketch.equals(one.sketch)
+    for key in one.keys:
+        assert np.array_equal(many.values(key), one.values(key), equal_nan=True), key
 
 
 # -- the CLI on baseline-uncertain: identical bytes for every executor --------------------
@@ -267,19 +278,10 @@ def test_public_api() -> None:
 # -- probabilities: exact shares --------------------------------------------------------------
 def _ensemble(table: list[list[float]], keys: list[str]) -> MonteCarloResult:
     """A hand-made ensemble of len(table) replications of the analytic scenario."""
-    n = len(table)
-    return MonteCarloResult(
-        scenario=build(base_dict()),
-        seed=1,
-        seeds=list(range(n)),
-        keys=keys,
-        kinds=dict.fromkeys(keys, "number"),
-        table=np.array(table, dtype=float).reshape(n, len(keys)),
-        texts={},
-        rows=[],
-        grid=np.zeros(0),
-        fans=np.zeros((n, 1, 0), dtype=np.float32),
-    )
+    columns = {
+        k: [None if math.isnan(row[j]) else row[j] for row in table] for j, k in enumerate(keys)
+    }
+    return MonteCarloResult.from_table(build(base_dict()), columns)
 
 
 def test_p_forced_return_is_the_share_of_replications_with_at_least_one() -> None:

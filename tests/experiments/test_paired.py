@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from conftest import base_dict, build, cargo_flight
 
@@ -14,19 +13,7 @@ def ensemble(name: str, column: list[float], key: str = "food.end_kg") -> MonteC
     """A hand-made ensemble: one number metric ``key`` over len(column) replications."""
     data = base_dict()
     data["name"] = name
-    n = len(column)
-    return MonteCarloResult(
-        scenario=build(data),
-        seed=1,
-        seeds=list(range(n)),
-        keys=[key],
-        kinds={key: "number"},
-        table=np.array(column, dtype=float).reshape(n, 1),
-        texts={},
-        rows=[],
-        grid=np.zeros(0),
-        fans=np.zeros((n, 1, 0), dtype=np.float32),
-    )
+    return MonteCarloResult.from_table(build(data), {key: column})
 
 
 def test_zero_differences_count_neither_as_less_nor_as_greater() -> None:

@@ -22,6 +22,7 @@ from conftest import EPOCH, build, day
 
 import sim
 from sim.experiments import MonteCarloResult, montecarlo, replication_seed
+from sim.experiments.fansketch import FINE_DAYS, FanSketch, fan_counts
 from sim.experiments.replications import sample_days
 from sim.plots import fan_chart, overlay_chart, write_overlay_charts
 from sim.plots.style import panel_rows, save
@@ -315,14 +316,15 @@ def test_fans_hold_each_segment_of_a_split_stock(ensemble) -> None:
         ("food", "RS"),
         ("food", "USOS"),
     ]
-    assert mc.fans.shape == (N, 5, len(mc.grid)) and mc.fans.dtype == np.float32
-    for j, column in [(0, "food_days"), (3, "food_RS_days"), (4, "food_USOS_days")]:
-        np.testing.assert_allclose(mc.fans[:, j, :], sampled(mc, column), atol=1e-3)
-    rs = sampled(mc, "food_RS_days")
-    assert not np.all(rs == rs[0])  # the slips make replications differ
+    assert mc.sketch.shape == (5, len(mc.grid)) and mc.sketch.n == N
     quantiles = mc.segment_fan_quantiles((5, 50, 95))
     assert list(quantiles) == [("food", "RS"), ("food", "USOS")]
-    np.testing.assert_allclose(quantiles["food", "RS"][1], np.median(rs, axis=0), atol=1e-3)
+    for j, column in [(0, "food_days"), (3, "food_RS_days"), (4, "food_USOS_days")]:
+        exact = np.percentile(sampled(mc, column), (5, 50, 95), axis=0)
+        np.testing.assert_allclose(mc.sketch.percentiles(j, (5, 50, 95)), exact, atol=FINE_DAYS)
+    rs = sampled(mc, "food_RS_days")
+    assert not np.all(rs == rs[0])  # the slips make replications differ
+    np.testing.assert_allclose(quantiles["food", "RS"][1], np.median(rs, axis=0), atol=FINE_DAYS)
     assert list(mc.fan_quantiles()) == ["food", "water", "propellant"]  # as before
 
 
@@ -347,11 +349,11 @@ def test_fan_has_a_panel_per_segment_with_that_segments_percentiles(ensemble) ->
     for ax, seg in zip(axes[:2], ["RS", "USOS"], strict=True):
         (median,) = [ln for ln in ax.lines if ln.get_gid() == f"fan:food:{seg}"]
         days = sampled(mc, f"food_{seg}_days")
-        np.testing.assert_allclose(median.get_ydata(), np.median(days, axis=0), atol=1e-3)
+        np.testing.assert_allclose(median.get_ydata(), np.median(days, axis=0), atol=FINE_DAYS)
         (band,) = [c for c in ax.collections if c.get_gid() == f"band:food:{seg}"]
         low = np.percentile(days, 5, axis=0)
         edge = band.get_paths()[0].vertices[1 : len(mc.grid) + 1, 1]
-        np.testing.assert_allclose(edge, low, atol=1e-3)
+        np.testing.assert_allclose(edge, low, atol=FINE_DAYS)
         assert 10.0 in {ln.get_ydata()[0] for ln in ax.lines if ln.get_linestyle() == "--"}
     (water,) = [ln for ln in axes[2].lines if ln.get_gid() == "fan:water"]
     np.testing.assert_allclose(water.get_ydata(), mc.fan_quantiles()["water"][1])
@@ -366,7 +368,9 @@ def test_fan_on_one_axes_and_without_segment_fans_draws_the_worst_segment(ensemb
         "fan:water",
     ]
     old = copy.copy(ensemble)  # fans as sampled before segment stocks: one per consumable
-    old.fans = ensemble.fans[:, :3, :]
+    columns = ["food_days", "water_days", "propellant_days"]
+    old.sketch = FanSketch(3, len(ensemble.grid))
+    old.sketch.add(fan_counts(np.stack([sampled(ensemble, c) for c in columns], axis=1)))
     assert old.segment_fan_quantiles() == {}
     titles = [a.get_title(loc="left") for a in visible(fan_chart(old))]
     assert [t.split("\n")[0] for t in titles] == ["food", "water", "propellant"]
