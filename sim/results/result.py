@@ -140,23 +140,35 @@ def _series(rec: RunRecord) -> dict[str, np.ndarray]:
     out["seats"] = s["seats"]
     if "altitude_km" in s:  # linear between rows: a row at every reboost and decay change
         out["altitude_km"] = s["altitude_km"]
-    for cid, segments in mk.stock_segments(rec.scenario).items():
-        if not segments:
-            out[f"{cid}_kg"], out[f"{cid}_days"] = _stock_series(rec, cid, s[f"{cid}_kg"])
+    for stock in mk.stock_layout(rec.scenario):
+        cid = stock.consumable
+        own = [
+            _stock_series(rec, store, s[f"{column}_kg"], rate)
+            for store, column, rate in zip(stock.stores, stock.columns, stock.rates, strict=True)
+        ]
+        if not stock.segments:
+            out[f"{cid}_kg"], out[f"{cid}_days"] = own[0]
             continue
-        own = {seg: _stock_series(rec, f"{cid}.{seg}", s[f"{cid}_{seg}_kg"]) for seg in segments}
-        levels = [kg for kg, _ in own.values()]
-        out[f"{cid}_kg"] = levels[0] if len(levels) == 1 else np.sum(levels, axis=0)
-        out[f"{cid}_days"] = np.min([days for _, days in own.values()], axis=0)
-        for seg, (kg, days) in own.items():
-            out[f"{cid}_{seg}_kg"], out[f"{cid}_{seg}_days"] = kg, days
+        if len(own) == 2:  # bit for bit what np.sum and np.min of the two give
+            (kg_a, days_a), (kg_b, days_b) = own
+            out[f"{cid}_kg"] = 0.0 + kg_a + kg_b
+            out[f"{cid}_days"] = np.minimum(days_a, days_b)
+        else:
+            levels = [kg for kg, _ in own]
+            out[f"{cid}_kg"] = levels[0] if len(levels) == 1 else np.sum(levels, axis=0)
+            out[f"{cid}_days"] = np.min([days for _, days in own], axis=0)
+        for column, (kg, days) in zip(stock.columns, own, strict=True):
+            out[f"{column}_kg"], out[f"{column}_days"] = kg, days
     return out
 
 
-def _stock_series(rec: RunRecord, store: str, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _stock_series(
+    rec: RunRecord, store: str, level: np.ndarray, rate_column: str
+) -> tuple[np.ndarray, np.ndarray]:
     s = rec.series
-    recorded = s.get(store.replace(".", "_") + "_rate")  # set by life support, per row
+    recorded = s.get(rate_column)  # set by life support, per row
     rate = rec.stores[store].rate(s["crew_RS"], s["crew_USOS"]) if recorded is None else recorded
-    days = np.full_like(level, np.inf)
+    days = np.empty_like(level)
+    days.fill(np.inf)
     np.divide(level, rate, out=days, where=rate > 0)
     return level, days
