@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from math import floor, isfinite
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -210,9 +211,10 @@ class _Layout(NamedTuple):
 
     stocks: tuple[StockLayout, ...]
     pads: tuple[str, ...]
-    cargo: dict[int, tuple[Cargo, float | None]]
-    """By index in the manifest, a flight's cargo and its :func:`rounded` mass (kg), to
-    reuse while the flight carries that very cargo (runs share the plan's)."""
+    flights: dict[int, tuple[Cargo, float | None, float | None, str | None]]
+    """By index in the manifest, a flight's cargo with its :func:`rounded` mass (kg) and
+    its planned launch (days) with its date: reused while the flight has that very cargo
+    (runs share the plan's) and that planned launch."""
 
 
 _LAYOUTS: dict[int, tuple[weakref.ref[Scenario], _Layout]] = {}
@@ -285,12 +287,12 @@ def metric_group(key: str) -> str:
 # -- values ----------------------------------------------------------------------------------
 def rounded(x: float | None) -> float | None:
     """A number as metrics hold it: rounded to 6 decimals; None when absent or infinite."""
-    if x is None or not math.isfinite(x):
+    if x is None:
         return None
     f = x if x.__class__ is float else float(x)
     if (f * 64.0).is_integer():  # a multiple of 1/64 has at most 6 decimals: round keeps it
-        return f + 0.0
-    return round(f, 6) + 0.0
+        return f + 0.0  # (and NaN and inf are no integers)
+    return round(f, 6) + 0.0 if isfinite(f) else None
 
 
 def iso_date(epoch: date, day: float | None) -> str | None:
@@ -305,9 +307,12 @@ def _dater(epoch: date) -> Callable[[float | None], str | None]:
     base = epoch.toordinal()
 
     def iso(day: float | None) -> str | None:
-        if day is None or not math.isfinite(day):
+        if day is None:
             return None
-        return _ordinal_iso(base + math.floor(day))
+        try:
+            return _ordinal_iso(base + floor(day))
+        except (OverflowError, ValueError):  # floor of inf, of NaN
+            return None
 
     return iso
 
@@ -322,7 +327,7 @@ def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
     """One row per flight of the manifest, as flights.csv holds them."""
     iso = _dater(rec.scenario.epoch)
     horizon = rec.horizon_days
-    masses = _layout(rec.scenario).cargo
+    masses = _layout(rec.scenario).flights
     rows = []
     for i, c in enumerate(rec.flights):
         launch, dock, undock, planned = c.launch, c.dock, c.undock, c.planned_launch
@@ -330,27 +335,28 @@ def flight_rows(rec: RunRecord) -> list[dict[str, Any]]:
         if c.arrive is not None and not c.failed:
             wait = rounded((dock if dock is not None else horizon) - c.arrive)
         cargo = c.cargo
-        mass = masses.get(i)
-        if mass is None or mass[0] is not cargo:
-            mass = masses[i] = (cargo, rounded(sum(map(cargo_kg, cargo.values()))))
+        known = masses.get(i)
+        if known is None or known[0] is not cargo or known[2] != planned:
+            mass = rounded(sum(map(cargo_kg, cargo.values())))
+            known = masses[i] = (cargo, mass, planned, iso(planned))
         crew = c.crew
         rows.append(
             {
                 "id": c.id,
                 "vehicle": c.vtype.id,
                 "pad": c.pad,
-                "planned_launch": iso(planned),
-                "launch": iso(launch),
+                "planned_launch": known[3],
+                "launch": None if launch is None else iso(launch),
                 "slip_days": None if launch is None else rounded(launch - (planned or 0)),
                 "outcome": c.outcome,
                 "port": c.port if dock is not None else None,
-                "dock": iso(dock),
+                "dock": None if dock is None else iso(dock),
                 "port_wait_days": wait,
-                "undock": iso(undock),
+                "undock": None if undock is None else iso(undock),
                 "forced_return": c.forced and undock is not None,
                 "crew_RS": crew.get("RS", 0),
                 "crew_USOS": crew.get("USOS", 0),
-                "cargo_kg": mass[1],
+                "cargo_kg": known[1],
             }
         )
     return rows

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import math
 import random
 import struct
 import sys
 import weakref
+from datetime import date
 
 import numpy as np
 from conftest import ROOT
@@ -62,3 +64,24 @@ def test_a_flight_with_other_cargo_gets_its_own_mass() -> None:
     assert again[0]["cargo_kg"] == 2 * first[0]["cargo_kg"] > 0
     assert again[1:] == first[1:]
     assert mk.flight_rows(run(sc))[0] == first[0]
+
+
+def test_the_bound_dater_is_iso_date() -> None:
+    epoch = date(2026, 1, 1)
+    iso = mk._dater(epoch)
+    days = [None, math.inf, -math.inf, math.nan, 0.0, -0.0, -0.5, 0.999, 1.0, 365.25, 1e5]
+    for d in [*days, np.float64(31.5), np.float64(math.inf), 7]:
+        assert iso(d) == mk.iso_date(epoch, d), d
+    assert iso(-0.5) == "2025-12-31" and iso(math.nan) is None
+
+
+def test_a_flight_with_another_planned_launch_gets_its_own_date() -> None:
+    sc = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    rec = run(sc)
+    first = mk.flight_rows(rec)
+    c = rec.flights[0]
+    assert c.planned_launch is not None
+    c.planned_launch += 40.0
+    again = mk.flight_rows(rec)
+    assert again[0]["planned_launch"] == mk.iso_date(sc.epoch, c.planned_launch)
+    assert again[0]["planned_launch"] != first[0]["planned_launch"]
