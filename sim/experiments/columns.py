@@ -134,30 +134,35 @@ class NumberColumn:
     def append(self, packed: Packed | None, rows: int) -> None:
         """Add ``rows`` replications: the values of ``packed``, or nulls if None."""
         self.reserve(self.n + rows)
-        ints = packed is not None and packed.scale != FLOAT
-        if ints and packed is not None and (packed.data == np.iinfo(packed.data.dtype).min).all():
-            packed = None  # only nulls: nothing to widen for
+        where = slice(self.n, self.n + rows)
+        if packed is not None and packed.scale != FLOAT:
+            null = packed.data == np.iinfo(packed.data.dtype).min
+            if null.all():
+                packed = None  # nothing to make room for
+            elif self._scale != FLOAT and self._widen(packed.data[~null], packed.scale):
+                self._data[where] = _rescale(packed, self._data.dtype, self._scale)
+                self.n += rows
+                return
         if packed is None:
-            self._data[self.n : self.n + rows] = self._null()
-        elif packed.scale == FLOAT or self._scale == FLOAT:
+            self._data[where] = self._null()
+        else:  # float64 data, or integers that only float64 holds with the column's
             self._recode(np.float64, FLOAT)
-            self._data[self.n : self.n + rows] = _decode(packed.data, packed.scale)
-        else:
-            ks = packed.data[packed.data != np.iinfo(packed.data.dtype).min]
-            scale = max(self._scale, packed.scale)
-            lo = int(ks.min()) * 10 ** (scale - packed.scale)
-            hi = int(ks.max()) * 10 ** (scale - packed.scale)
-            if self._range is not None:
-                lo = min(lo, self._range[0] * 10 ** (scale - self._scale))
-                hi = max(hi, self._range[1] * 10 ** (scale - self._scale))
-            if max(-lo, hi) >= _EXACT:
-                self._recode(np.float64, FLOAT)
-                self._data[self.n : self.n + rows] = _decode(packed.data, packed.scale)
-            else:
-                self._recode(_int_type(lo, hi), scale)
-                self._range = (lo, hi)
-                self._data[self.n : self.n + rows] = _rescale(packed, self._data.dtype, scale)
+            self._data[where] = _decode(packed.data, packed.scale)
         self.n += rows
+
+    def _widen(self, ks: np.ndarray, scale: int) -> bool:
+        """Hold the integers so far at a type and scale that the integers ``ks`` at
+        ``scale`` fit too, exactly; False (nothing changed) if only float64 can."""
+        new = max(self._scale, scale)
+        lo, hi = int(ks.min()) * 10 ** (new - scale), int(ks.max()) * 10 ** (new - scale)
+        if self._range is not None:
+            lo = min(lo, self._range[0] * 10 ** (new - self._scale))
+            hi = max(hi, self._range[1] * 10 ** (new - self._scale))
+        if max(-lo, hi) >= _EXACT:
+            return False
+        self._recode(_int_type(lo, hi), new)
+        self._range = (lo, hi)
+        return True
 
     def _null(self) -> float | int:
         return np.nan if self._scale == FLOAT else int(np.iinfo(self._data.dtype).min)
