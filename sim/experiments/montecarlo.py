@@ -469,13 +469,23 @@ def _run(
 
 def _stream(ex: Executor, job: Job, chunks: list[range], window: int) -> Iterator[Chunk]:
     """:func:`run_chunk` of every chunk, in order, as they finish, ``window`` chunks per
-    ``ex.map`` call (a map keeps every result of its call until the last is taken, so
-    one call over all chunks would hold them all); the next window is submitted before
-    the current one is drained, so that the workers never wait for the client."""
+    ``ex.map`` call: a map keeps every result of its call until its last is taken, so one
+    call over all chunks would hold them all. Each window is started (a lazy map, such as
+    Dask's, submits at its first step) before the one before it is drained, so the
+    workers never wait for the client; at most two windows of results are held."""
     windows = [chunks[i : i + window] for i in range(0, len(chunks), window)]
-    ahead = ex.map(run_chunk, job, windows[0]) if windows else iter(())
-    for k in range(len(windows)):
-        current = ahead
-        if k + 1 < len(windows):
-            ahead = ex.map(run_chunk, job, windows[k + 1])
-        yield from current
+    before: Iterator[Chunk] = iter(())
+    started: Iterator[Chunk] = iter(())
+    try:
+        for part in windows:
+            started = ex.map(run_chunk, job, part)
+            first = next(started)
+            yield from before
+            yield first
+            before = started
+        yield from before
+    finally:  # abandoned: let the executors drop what they still have queued
+        for it in (before, started):
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()

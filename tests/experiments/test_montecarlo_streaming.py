@@ -168,6 +168,35 @@ def test_chunks_are_taken_in_as_they_finish_not_kept(scenario: sim.Scenario) -> 
     assert ex.most <= 5
 
 
+class Lazy:
+    """An executor whose map submits its chunks only at its first step (as Dask's does):
+    logs when each call submits and when each chunk is taken in."""
+
+    workers = 1
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+
+    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
+        self.log.append(f"submit {len(self.log)}")
+        yield from (fn(shared, c) for c in chunks)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_lazy_executor_gets_the_next_chunks_before_the_last_is_taken_in(
+    scenario: sim.Scenario,
+) -> None:
+    ex = Lazy()
+    montecarlo(scenario, 6, ex, chunk_size=1, progress=lambda k: ex.log.append("take"))
+    # windows of two chunks, each submitted before the last chunk of the one before it
+    # is taken in: the workers are never left without work while the client catches up
+    assert [e.split()[0] for e in ex.log] == [
+        *("submit", "take", "submit", "take", "take", "submit", "take", "take", "take")
+    ]
+
+
 def test_memory_per_replication_is_at_most_1_5_kb(scenario: sim.Scenario) -> None:
     with ProcessExecutor(2) as pool:  # forked before tracing starts: workers untraced
         montecarlo(scenario, 4, pool)
