@@ -6,7 +6,11 @@ Reports, in the client process, the memory that Python objects hold (tracemalloc
 arrays included) and the peak resident set size (``getrusage``) after ``--at`` and all
 ``-n`` replications, then what the finished result keeps, and the slope between the first
 and the last point in bytes per replication. The workers are forked before tracemalloc
-starts, so they run untraced. Target (issue 19): at most 1.5 KB per replication.
+starts, so they run untraced. An ensemble reserves its columns for all ``-n`` replications
+at the start (pages the system maps only once filled), so traced memory is flat from the
+first point and the slope is that of the resident set; what the result keeps at the end,
+per replication, is the traced figure. Target (issue 19): at most 1.5 KB per replication,
+both ways.
 """
 
 from __future__ import annotations
@@ -87,17 +91,15 @@ def main() -> int:
             f"  {n:12,}   {traced / mib:10.1f}   {traced / n:5.0f}   "
             f"{rss / mib:14.1f}   {peak / mib:12.1f}"
         )
-    print(f"  the result keeps {kept / mib:.1f} MiB traced ({kept / args.n:.0f} B/rep); ")
+    print(f"  the result keeps {kept / mib:.1f} MiB traced ({kept / args.n:.0f} B/rep)")
     print(f"  traced peak {peak_traced / mib:.1f} MiB; peak RSS {peak_rss_bytes() / mib:.1f} MiB")
-    ok = True
+    ok = kept / args.n <= TARGET_BYTES
     if len(seen) > 1:
         (n0, t_0, r_0, _), (n1, t_1, r_1, _) = seen[0], seen[-1]
         slope, rss_slope = (t_1 - t_0) / (n1 - n0), (r_1 - r_0) / (n1 - n0)
-        ok = slope <= TARGET_BYTES and rss_slope <= TARGET_BYTES
-        print(
-            f"  slope {n0:,} -> {n1:,}: {slope:.0f} B/rep traced, {rss_slope:.0f} B/rep RSS; "
-            f"at most {TARGET_BYTES} B/rep: {'yes' if ok else 'NO'}"
-        )
+        ok = ok and rss_slope <= TARGET_BYTES
+        print(f"  slope {n0:,} -> {n1:,}: {rss_slope:.0f} B/rep RSS ({slope:.0f} B/rep traced)")
+    print(f"  kept and RSS slope at most {TARGET_BYTES} B/rep: {'yes' if ok else 'NO'}")
     del result
     return 0 if ok else 1
 
