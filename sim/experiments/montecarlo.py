@@ -38,7 +38,7 @@ import numpy as np
 from sim._version import __version__
 from sim.engine import EPS_DAYS
 from sim.experiments.columns import NumberColumn, TextColumn
-from sim.experiments.executors import MAX_CHUNK, Executor, SerialExecutor
+from sim.experiments.executors import Executor, SerialExecutor, default_chunk_size
 from sim.experiments.fansketch import FanSketch
 from sim.experiments.replications import (
     Chunk,
@@ -452,40 +452,22 @@ def _run(
     chunk_size: int | None,
     progress: Progress | None,
 ) -> None:
-    """Run ``n`` replications after those of ``result`` into it, chunk by chunk as they
-    finish; a chunk is ``chunk_size`` replications (default about four chunks per worker,
-    at most :data:`~sim.experiments.executors.MAX_CHUNK`). ``progress(k)`` after each."""
+    """Run ``n`` replications after those of ``result`` into it, each chunk taken in as
+    the executor yields it (the executor's window bounds what is outstanding). A chunk
+    is a range of ``chunk_size`` indexes (default
+    :func:`~sim.experiments.executors.default_chunk_size`); ``progress(k)`` after each."""
     ex = executor if executor is not None else SerialExecutor()
-    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(n / (4 * ex.workers))))
+    size = chunk_size or default_chunk_size(n, ex.workers)
     first = result.start + result.n
     chunks = [range(i, min(i + size, first + n)) for i in range(first, first + n, size)]
     result._reserve(result.n + n)
-    job = Job(result.scenario, result.grid, result.seed)
-    for chunk in _stream(ex, job, chunks, 2 * ex.workers):
-        result._add(chunk)
-        if progress is not None:
-            progress(chunk.n)
-
-
-def _stream(ex: Executor, job: Job, chunks: list[range], window: int) -> Iterator[Chunk]:
-    """:func:`run_chunk` of every chunk, in order, as they finish, ``window`` chunks per
-    ``ex.map`` call: a map keeps every result of its call until its last is taken, so one
-    call over all chunks would hold them all. Each window is started (a lazy map, such as
-    Dask's, submits at its first step) before the one before it is drained, so the
-    workers never wait for the client; at most two windows of results are held."""
-    windows = [chunks[i : i + window] for i in range(0, len(chunks), window)]
-    before: Iterator[Chunk] = iter(())
-    started: Iterator[Chunk] = iter(())
+    chunk_results = ex.map(run_chunk, Job(result.scenario, result.grid, result.seed), chunks)
     try:
-        for part in windows:
-            started = ex.map(run_chunk, job, part)
-            first = next(started)
-            yield from before
-            yield first
-            before = started
-        yield from before
-    finally:  # abandoned: let the executors drop what they still have queued
-        for it in (before, started):
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()
+        for chunk in chunk_results:
+            result._add(chunk)
+            if progress is not None:
+                progress(chunk.n)
+    finally:  # abandoned: the executor cancels what it still has outstanding, now
+        close = getattr(chunk_results, "close", None)
+        if close is not None:
+            close()

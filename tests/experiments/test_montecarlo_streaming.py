@@ -22,7 +22,7 @@ from conftest import ROOT
 import sim
 from sim.experiments import MonteCarloResult, extend, montecarlo, replication_seed
 from sim.experiments.executors import ProcessExecutor, SerialExecutor
-from sim.experiments.replications import csv_cell
+from sim.experiments.replications import Chunk, csv_cell
 
 UNCERTAIN = ROOT / "scenarios" / "baseline-uncertain.yaml"
 N = 30
@@ -136,41 +136,8 @@ def test_the_temporary_csv_goes_when_the_result_is_closed_or_collected(
     assert alive() is None and file.closed
 
 
-class Eager:
-    """An executor whose map computes every result of a call before yielding the first
-    (as a process pool's futures hold theirs): counts the chunk results alive at once."""
-
-    workers = 1
-
-    def __init__(self) -> None:
-        self.alive: list[weakref.ref[Any]] = []
-        self.most = 0
-
-    def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
-        results = []
-        for c in chunks:
-            results.append(fn(shared, c))
-            self.alive = [r for r in self.alive if r() is not None]
-            self.alive.append(weakref.ref(results[-1]))
-            self.most = max(self.most, len(self.alive))
-        return iter(results)
-
-    def close(self) -> None:
-        pass
-
-
-def test_chunks_are_taken_in_as_they_finish_not_kept(scenario: sim.Scenario) -> None:
-    ex = Eager()
-    done: list[int] = []
-    mc = montecarlo(scenario, 40, ex, chunk_size=1, progress=done.append)
-    assert mc.n == 40 and done == [1] * 40
-    # two map calls of two chunks in flight and the chunk being taken in, not 40 chunks
-    assert ex.most <= 5
-
-
 class Lazy:
-    """An executor whose map submits its chunks only at its first step (as Dask's does):
-    logs when each call submits and when each chunk is taken in."""
+    """An executor that runs a chunk only when the next result is asked for; logs it."""
 
     workers = 1
 
@@ -178,23 +145,30 @@ class Lazy:
         self.log: list[str] = []
 
     def map(self, fn: Callable[[S, T], R], shared: S, chunks: Sequence[T]) -> Iterator[R]:
-        self.log.append(f"submit {len(self.log)}")
-        yield from (fn(shared, c) for c in chunks)
+        for c in chunks:
+            self.log.append("run")
+            yield fn(shared, c)
 
     def close(self) -> None:
         pass
 
 
-def test_a_lazy_executor_gets_the_next_chunks_before_the_last_is_taken_in(
-    scenario: sim.Scenario,
-) -> None:
+def test_each_chunk_is_taken_in_before_the_next_is_asked_for(scenario: sim.Scenario) -> None:
     ex = Lazy()
-    montecarlo(scenario, 6, ex, chunk_size=1, progress=lambda k: ex.log.append("take"))
-    # windows of two chunks, each submitted before the last chunk of the one before it
-    # is taken in: the workers are never left without work while the client catches up
-    assert [e.split()[0] for e in ex.log] == [
-        *("submit", "take", "submit", "take", "take", "submit", "take", "take", "take")
-    ]
+    mc = montecarlo(scenario, 5, ex, chunk_size=1, progress=lambda k: ex.log.append("take"))
+    assert mc.n == 5 and ex.log == ["run", "take"] * 5  # nothing buffered on our side
+
+
+def test_a_pool_holds_at_most_its_window_of_chunks(scenario: sim.Scenario) -> None:
+    alive: list[int] = []
+
+    def count(k: int) -> None:
+        alive.append(sum(isinstance(o, Chunk) for o in gc.get_objects()))
+
+    with ProcessExecutor(2, window=2) as pool:
+        mc = montecarlo(scenario, 20, pool, chunk_size=1, progress=count)
+    assert mc.n == 20 and len(alive) == 20
+    assert max(alive) <= 2  # the one being taken in and the other one of the window
 
 
 def test_memory_per_replication_is_at_most_1_5_kb(scenario: sim.Scenario) -> None:
