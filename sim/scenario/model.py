@@ -102,7 +102,10 @@ Source = str | list[str] | None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built when first used (for a scenario: once,
+    # as part of the root's), not at import for each of the 28 models; start-up of
+    # `iss-sim validate` 0.19 -> 0.18 s
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Cited(_Strict):
