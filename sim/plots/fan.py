@@ -38,6 +38,8 @@ from sim.plots.style import (
 from sim.results import metrics as mk
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
     from sim.experiments.montecarlo import MonteCarloResult
 
 __all__ = ["fan_chart"]
@@ -45,6 +47,8 @@ __all__ = ["fan_chart"]
 DAYS_CAP = 365.0
 """The y axis stops here (days of supply) when the band reaches higher."""
 BAND = (5.0, 50.0, 95.0)
+LEGEND_INCHES = 1.4
+"""About the width of the legend right of the panels (inches): the title keeps clear."""
 OUT_SHARE = 0.05
 """A bar along the bottom marks the weeks when at least this share of replications is
 out of stock (days of supply 0)."""
@@ -73,6 +77,8 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
     tops: dict[int, float] = {}
     cut: dict[int, bool] = {}
     infinite = False
+    drawn: dict[int, tuple[Axes, list[Artist]]] = {}
+    """By panel: the bands and medians to clip to its data area once its top is known."""
     for (c, seg), panel in placed:
         i = cons.index(c)
         lo, mid, hi = bands[c, seg]
@@ -80,14 +86,12 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
         shown = [np.where(np.isposinf(a), DAYS_CAP * 100, a) for a in (lo, mid, hi)]
         infinite = infinite or bool(np.isposinf(hi).any())
         name = c if seg is None else f"{c}:{seg}"  # the gids of the band and the median
-        clip = data_clip(panel, DAYS_CAP)
         band = panel.fill_between(x, shown[0], shown[2], color=color, alpha=0.25, lw=0,
                                   label="P5–P95" if ax is None else None,
                                   gid=f"band:{name}")  # fmt: skip
         label = c if ax is not None else "median"
         (median,) = panel.plot(x, shown[1], color=color, lw=1.8, label=label, gid=f"fan:{name}")
-        band.set_clip_path(clip)
-        median.set_clip_path(clip)
+        drawn.setdefault(id(panel), (panel, []))[1].extend([band, median])
         _mark_out_of_stock(panel, mc, c, seg, x, color, ax is None or i == 0)
         # one grey reserve line per panel, or per axes when all reserves are equal
         shared = ax is None or len(set(reserves.values())) == 1
@@ -117,10 +121,18 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
             title = f"{panel_title(c, seg)}\nP(below reserve) {below:.0%}, P(runs out) {out:.0%}"
             panel.set_title(title, loc="left", fontsize=10)
             panel.set_ylabel("days of supply")
+    for key, (panel, artists) in drawn.items():
+        # to the panel's own top (an infinite median is drawn far above it), not the cap
+        clip = data_clip(panel, DAYS_CAP if cut[key] else tops[key] * 1.08)
+        for artist in artists:
+            artist.set_clip_path(clip)
     what = f"Days of supply, N = {mc.n:,} replications (median, P5–P95)"
     title = f"{what} — {headline(mc.scenario.description, mc.scenario.name)}"
     if ax is None:
-        fig.suptitle(textwrap.fill(title, 130), x=0.01, ha="left", fontsize=12)
+        # two lines at most, clear of the legend on the right (~1.4 in; 10 chars an inch)
+        chars = max(40, int((fig.get_figwidth() - LEGEND_INCHES) * 10))
+        short = headline(mc.scenario.description, mc.scenario.name, 2 * chars - len(what) - 12)
+        fig.suptitle(textwrap.fill(f"{what} — {short}", chars), x=0.01, ha="left", fontsize=12)
         if placed:  # one legend for all panels, on the right
             handles, labels = placed[0][1].get_legend_handles_labels()
             fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)

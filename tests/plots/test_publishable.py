@@ -377,6 +377,23 @@ def test_the_fan_says_p_runs_out_marks_the_weeks_out_of_stock_and_cuts_honestly(
     assert out.get_paths()  # the weeks when every replication is out of food
 
 
+def test_the_fan_is_clipped_at_its_panels_top_not_at_the_cut() -> None:
+    # below the cut the axis stops at the band's top: a value above it (a median of
+    # infinite days while nothing is consumed) must end at the axes' edge, not run on
+    # up to 365 days over the panels above
+    data = twice_data()
+    data["uncertainty"] = {"slip_days": {"freighter": {"uniform": [0, 5]}}}
+    fig = fan_chart(sim.experiments.montecarlo(build(data), 4))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] < 365  # not cut
+    artists = [*gids(ax, "fan:").values(), *gids(ax, "band:").values()]
+    assert len(artists) == 2
+    for artist in artists:
+        box = artist.get_clip_box()  # a rectangle clip path: matplotlib keeps it as a box
+        assert box.y1 == pytest.approx(ax.bbox.y1)
+
+
 # -- sweep -----------------------------------------------------------------------------------
 def test_sweep_names_the_parameter_with_its_unit() -> None:
     assert param_label("pads.baikonur-31.outages.0.repair_days") == "Site 31 repair (days)"
