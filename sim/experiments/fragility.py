@@ -139,7 +139,14 @@ _LABELS: tuple[tuple[str, str, str, str], ...] = (
     (r"station\.consumables\.([^.]+)\.initial\.kg", "{0} initial stock", "kg",
      "initial {0} stock"),
     (r"vehicles\.([^.]+)\.docked_life_days", "{0} docked life", "days", "{0} docked life"),
+    (r"vehicles\.([^.]+)\.transit_days", "{0} transit", "days", "{0} transit time"),
+    (r"vehicles\.([^.]+)\.stay_days", "{0} stay", "days", "{0} stay"),
     (r"flights\.([^.]+)\.cargo\.([^.]+)", "{1} on {0}", "kg", "{1} carried by {0}"),
+    (r"flights\.([^.]+)\.launch", "{0} launch date", "", "{0} launch date"),
+    (r"flights\.([^.]+)\.stay_days", "{0} stay", "days", "{0} stay"),
+    (r"rules\.handover_days", "crew handover", "days", "crew handover"),
+    (r"rules\.evacuate_below_days", "evacuation line", "days of supply", "evacuation line"),
+    (r"station\.altitude\.decay_km_per_day", "orbit decay", "km per day", "orbit decay"),
 )  # fmt: skip
 """(path pattern, name, unit, noun) of parameters with a human label; the first match wins."""
 

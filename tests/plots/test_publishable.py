@@ -399,6 +399,9 @@ def test_sweep_names_the_parameter_with_its_unit() -> None:
     assert param_label("pads.baikonur-31.outages.0.repair_days") == "Site 31 repair (days)"
     assert param_label("station.consumables.food.reserve_days") == "food reserve (days of supply)"
     assert param_label("station.mystery.knob") == "station.mystery.knob"
+    assert param_label("flights.Progress MS-33.launch") == "Progress MS-33 launch date"
+    assert param_label("rules.handover_days") == "crew handover (days)"
+    assert param_label("vehicles.soyuz-ms.transit_days") == "soyuz-ms transit (days)"
 
 
 def test_sweep_chart_labels_colours_markers_and_uncrewed_days() -> None:
