@@ -21,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,11 +183,11 @@ def main() -> None:
     )
     cases: list[tuple[str, int, Callable[[], int]]] = []
     for n in (50, 500, 5000):
-        cases.append((f"skeleton-{n} (simpy only)", n, lambda n=n: skeleton_run(n)))
+        cases.append((f"skeleton-{n} (simpy only)", n, partial(skeleton_run, n)))
     for n, k in ((50, 4), (500, 4), (5000, 4), (500, 0)):
         sc = synthetic(n, k)
         name = f"synthetic-{n}" + ("" if k else ", no consumables")
-        cases.append((name, n, lambda sc=sc: engine_run(sc)))
+        cases.append((name, n, partial(engine_run, sc)))
     baseline = ROOT / "scenarios" / "baseline.yaml"
     if baseline.exists():
         sc_base = sim.load_scenario(baseline)

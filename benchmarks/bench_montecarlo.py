@@ -15,7 +15,8 @@ The projection (with Dask) uses what this run measures: the cost of a chunk per 
 (the Dask run's wall time x workers / chunks, its scheduling included), the overhead of a
 task on the cluster (tasks that compute nothing: returning nothing, and returning a real
 chunk's result, so its transfer to the client is counted) and the client's memory per
-replication (tracemalloc over a separate Dask run: retained after it, and its peak). It
+replication (tracemalloc over a separate Dask run: retained after it, and its peak, less
+the fan histograms, which have a fixed size whatever the number of replications). It
 assumes chunks of 250, and gives the workers needed for 60 s twice: with the client's
 per-task overhead overlapping the workers' compute (as the window lets it: the workers
 keep busy meanwhile), T(W) = chunks x chunk cost / W while the overhead alone stays under
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -39,7 +41,7 @@ import numpy as np
 import sim
 from sim.engine import EPS_DAYS
 from sim.experiments.executors import MAX_CHUNK, Executor, default_chunk_size, make_executor
-from sim.experiments.montecarlo import GRID_STEP_DAYS, replication_seed
+from sim.experiments.montecarlo import GRID_STEP_DAYS
 from sim.experiments.replications import Job, run_chunk
 from sim.scenario.model import Scenario
 
@@ -70,19 +72,21 @@ def _per_task(executor: Executor, fn: Any, shared: object) -> float:
     return (time.perf_counter() - t) / OVERHEAD_TASKS
 
 
-def _client_bytes(executor: Executor, scenario: Scenario, n: int) -> tuple[float, float]:
+def _client_bytes(executor: Executor, scenario: Scenario, n: int) -> tuple[float, float, int]:
     """(retained, peak) bytes per replication allocated in this process by a run of ``n``
-    replications on ``executor`` (tracemalloc: the workers are other processes)."""
+    replications on ``executor`` (tracemalloc: the workers are other processes), less the
+    fan histograms, and the bytes of those: they have a fixed size, whatever ``n``."""
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
         result = sim.montecarlo(scenario, n, executor)
         retained, peak = tracemalloc.get_traced_memory()
+        fixed = result.sketch.nbytes
     finally:
         tracemalloc.stop()
     del result
-    return (retained - before) / n, (peak - before) / n
+    return (retained - before - fixed) / n, (peak - before - fixed) / n, fixed
 
 
 def _gb(x: float) -> str:
@@ -95,13 +99,12 @@ def project(executor: Executor, scenario: Scenario, n: int, wall: float) -> list
     size = default_chunk_size(n, workers)
     chunk_cost = wall * workers / math.ceil(n / size)  # s per chunk per worker
     grid = np.arange(0.0, scenario.horizon_days + EPS_DAYS, GRID_STEP_DAYS)
-    job = Job(scenario, grid)
-    reps = [(i, replication_seed(scenario.seed, i)) for i in range(MAX_CHUNK)]
-    sample = next(iter(executor.map(run_chunk, job, [reps])))  # a real chunk's result
+    job = Job(scenario, grid, scenario.seed)
+    sample = next(iter(executor.map(run_chunk, job, [range(MAX_CHUNK)])))  # a real chunk
     empty = _per_task(executor, _nothing, None)
     echo = _per_task(executor, _echo, sample)
-    chunk_mb = (sample.values.nbytes + sample.fans.nbytes + sum(map(len, sample.rows))) / 1e6
-    retained, peak = _client_bytes(executor, scenario, n)
+    chunk_mb = len(pickle.dumps(sample, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6
+    retained, peak, fixed = _client_bytes(executor, scenario, n)
     window = int(getattr(executor, "window", 1))
 
     chunks = math.ceil(TARGET_N / MAX_CHUNK)
@@ -114,7 +117,8 @@ def project(executor: Executor, scenario: Scenario, n: int, wall: float) -> list
         f"  measured on dask, {workers} workers, chunks of {size}: {chunk_cost:.3f} s a chunk "
         f"per worker (its scheduling included); task overhead {empty * 1e3:.1f} ms (empty), "
         f"{echo * 1e3:.1f} ms (returning a chunk's result, {chunk_mb:.1f} MB); client memory "
-        f"{retained / 1e3:.1f} KB a replication retained, {peak / 1e3:.1f} KB at the peak "
+        f"{fixed / 1e6:.0f} MB of fan histograms (a fixed size) and {retained / 1e3:.2f} KB a "
+        f"replication retained, {peak / 1e3:.2f} KB at the peak "
         f"(tracemalloc over {n:,}); window {window} chunks",
         f"  projected for {TARGET_N:,} ({chunks:,} chunks of {MAX_CHUNK}): "
         f"{on_measured / 60:.1f} min on {workers} workers",
@@ -124,8 +128,9 @@ def project(executor: Executor, scenario: Scenario, n: int, wall: float) -> list
         f"({chunks:,} x ({chunk_cost:.3f} s / W + {echo * 1e3:.1f} ms))",
         f"  projected client: receives {_gb(chunks * chunk_mb * 1e6)} "
         f"({chunks * chunk_mb / TARGET_S:.0f} MB/s over {TARGET_S:.0f} s); holds "
-        f"{_gb(peak * TARGET_N)} at its peak, {_gb(retained * TARGET_N)} after (the result "
-        f"itself; outstanding work at most {window} chunks, about {window * chunk_mb:.0f} MB)",
+        f"{_gb(fixed + peak * TARGET_N)} at its peak, {_gb(fixed + retained * TARGET_N)} "
+        f"after (the result itself; outstanding work at most {window} chunks, about "
+        f"{window * chunk_mb:.0f} MB)",
     ]
 
 
