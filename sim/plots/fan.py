@@ -47,6 +47,10 @@ __all__ = ["fan_chart"]
 DAYS_CAP = 365.0
 """The y axis stops here (days of supply) when the band reaches higher."""
 BAND = (5.0, 50.0, 95.0)
+NEVER_USED = (
+    "no {} drawn from this stock at any week in at least 95% of\nthe runs: days of supply infinite"
+)
+"""Said inside a panel whose band (P5 included) is infinite throughout."""
 LEGEND_INCHES = 1.4
 """About the width of the legend right of the panels (inches): the title keeps clear."""
 OUT_SHARE = 0.05
@@ -111,6 +115,11 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
         notes = [f"axis cut at {DAYS_CAP:g} d"] if cut[key] else []
         if np.isposinf(hi).any():
             notes.append("∞ (nothing consumed) off the top")
+        if ax is None and not np.isfinite(np.concatenate([lo, mid, hi])).any():
+            # nothing drawn to show: say why in the panel, not only in a corner note
+            panel.text(0.5, 0.5, NEVER_USED.format(c), transform=panel.transAxes, ha="center",
+                       va="center", fontsize=9, color="#555555",
+                       gid=f"never_used:{name}")  # fmt: skip
         if ax is None and notes:  # on a white ground: over the band
             panel.text(0.995, 0.98, "; ".join(notes), transform=panel.transAxes, ha="right",
                        va="top", fontsize=7, color="#555555", zorder=5,

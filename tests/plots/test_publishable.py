@@ -394,6 +394,20 @@ def test_the_fan_is_clipped_at_its_panels_top_not_at_the_cut() -> None:
         assert box.y1 == pytest.approx(ax.bbox.y1)
 
 
+def test_a_fan_of_a_stock_nobody_uses_says_so_in_its_panel() -> None:
+    # food held per segment; all three crew are RS: nobody eats the USOS food
+    data = twice_data()
+    data["uncertainty"] = {"slip_days": {"freighter": {"uniform": [0, 5]}}}
+    food = data["station"]["consumables"][0]
+    food["segments"] = {"RS": {"initial": food.pop("initial")}, "USOS": {"initial": {"kg": 50}}}
+    fig = fan_chart(sim.experiments.montecarlo(build(data), 4))
+    said = {a.get_title(loc="left").split("\n")[0]: annotations(a, "never_used:") for a in fig.axes}
+    assert [t.get_text().split("\n")[0] for t in said["US segment (USOS) — food"]] == [
+        "no food drawn from this stock at any week in at least 95% of"
+    ]
+    assert said["Russian segment (RS) — food"] == []  # used: its band is drawn
+
+
 # -- sweep -----------------------------------------------------------------------------------
 def test_sweep_names_the_parameter_with_its_unit() -> None:
     assert param_label("pads.baikonur-31.outages.0.repair_days") == "Site 31 repair (days)"
