@@ -32,6 +32,7 @@ from sim.plots.style import (
     panel_grid,
     panel_rows,
     panel_title,
+    scenario_title,
     source_line,
     to_dates,
 )
@@ -83,6 +84,8 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
     infinite = False
     drawn: dict[int, tuple[Axes, list[Artist]]] = {}
     """By panel: the bands and medians to clip to its data area once its top is known."""
+    top_of: dict[int, float] = {}
+    """By panel: the top of its y axis (days of supply), once every series is in."""
     for (c, seg), panel in placed:
         i = cons.index(c)
         lo, mid, hi = bands[c, seg]
@@ -107,7 +110,7 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
         key = id(panel)
         cut[key] = cut.get(key, False) or bool(np.any(hi[np.isfinite(hi)] > DAYS_CAP))
         tops[key] = max(tops.get(key, 0.0), min(DAYS_CAP, float(finite.max())), reserves[c])
-        top = DAYS_CAP if cut[key] else tops[key] * 1.08
+        top = top_of[key] = DAYS_CAP if cut[key] else tops[key] * 1.08
         panel.set_ylim(0, top)
         panel.set_xlim(x[0], x[-1])
         date_axis(panel)
@@ -132,22 +135,21 @@ def fan_chart(mc: MonteCarloResult, ax: Axes | None = None) -> Figure:
             panel.set_ylabel("days of supply")
     for key, (panel, artists) in drawn.items():
         # to the panel's own top (an infinite median is drawn far above it), not the cap
-        clip = data_clip(panel, DAYS_CAP if cut[key] else tops[key] * 1.08)
+        clip = data_clip(panel, top_of[key])
         for artist in artists:
             artist.set_clip_path(clip)
     what = f"Days of supply, N = {mc.n:,} replications (median, P5–P95)"
-    title = f"{what} — {headline(mc.scenario.description, mc.scenario.name)}"
     if ax is None:
-        # two lines at most, clear of the legend on the right (~1.4 in; 10 chars an inch)
-        chars = max(40, int((fig.get_figwidth() - LEGEND_INCHES) * 10))
-        short = headline(mc.scenario.description, mc.scenario.name, 2 * chars - len(what) - 12)
-        fig.suptitle(textwrap.fill(f"{what} — {short}", chars), x=0.01, ha="left", fontsize=12)
+        width = max(4.0, fig.get_figwidth() - LEGEND_INCHES)  # clear of the legend
+        title = scenario_title(what, mc.scenario.description, mc.scenario.name, width)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=12)
         if placed:  # one legend for all panels, on the right
             handles, labels = placed[0][1].get_legend_handles_labels()
             fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
         date_labels([p for _, p in placed])
         source_line(fig, _source(mc))
     else:
+        title = f"{what} — {headline(mc.scenario.description, mc.scenario.name)}"
         ax.set_title(textwrap.fill(title, 90), loc="left", fontsize=11)
         ax.set_ylabel("days of supply")
         ax.set_xlabel("date (UTC)")

@@ -64,6 +64,7 @@ __all__ = [
     "run_source",
     "run_title",
     "save",
+    "scenario_title",
     "shade_outages",
     "source_line",
     "to_date",
@@ -151,8 +152,14 @@ the room of a title over the axes."""
 def run_title(what: str, r: RunData, width: float) -> str:
     """``<what> — <headline of the scenario>``, on at most two lines ``width`` inches wide
     (the figure's for a figure title, ``AXES_SHARE`` of it over an axes) at 12-13 pt."""
+    return scenario_title(what, r.description, r.scenario, width)
+
+
+def scenario_title(what: str, description: str, name: str, width: float) -> str:
+    """``<what> — <headline of the scenario>`` (its ``description``, else its ``name``), on
+    at most two lines ``width`` inches wide at 12-13 pt (about 10 characters an inch)."""
     chars = int(width * 10)
-    text = f"{what} — {headline(r.description, r.scenario, 2 * chars - len(what) - 12)}"
+    text = f"{what} — {headline(description, name, 2 * chars - len(what) - 12)}"
     return textwrap.fill(text, chars)
 
 
